@@ -1,0 +1,50 @@
+# The two commands a fresh machine needs: `make demo` (the main job) and `make test`. Both set up on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SNAPSHOT := openapi/kubernetes-1.36
+
+.PHONY: setup check lint types test generate check-generated snapshot bench demo clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check runtime generator tests bench examples
+
+types: setup
+	$(BIN)/mypy
+	MYPYPATH=generated $(BIN)/mypy --strict -p kubeapi
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+check: lint types test
+
+# generated/ is written only here; CI regenerates and fails on any difference.
+generate: setup
+	$(BIN)/kubegen generate --from-dir $(SNAPSHOT) --package kubeapi --out generated
+
+check-generated: generate
+	@git diff --exit-code --stat -- generated || (echo "generated/ differs from 'make generate' output" >&2; exit 1)
+	@test -z "$$(git status --porcelain -- generated)" || (git status --porcelain -- generated >&2; echo "untracked files under generated/" >&2; exit 1)
+
+# Re-take the committed facts-only snapshot from the full upstream documents beside the checkout.
+snapshot: setup
+	$(BIN)/kubegen snapshot --from-dir ../shared/fixtures/kubernetes-1.36 --out $(SNAPSHOT) --strip-descriptions
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+demo: setup
+	$(BIN)/python -m kubegen.demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
