@@ -44,7 +44,7 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 demo: setup
-	$(BIN)/python -m kubegen.demo
+	$(BIN)/python examples/tour.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

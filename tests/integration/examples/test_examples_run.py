@@ -1,0 +1,50 @@
+"""Every example runs as a program and prints what it promises."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env, check=False
+    )
+
+
+def test_tour_runs() -> None:
+    out = run("examples/tour.py")
+    assert out.returncode == 0, out.stderr
+    assert "token: REDACTED" in out.stdout and "token-from-a" not in out.stdout
+    assert "deploy → deployments.v1.apps (Deployment, namespace)" in out.stdout
+    assert "processed default/flaky after 4 attempt(s)" in out.stdout
+
+
+def test_kubeconfig_example(tmp_path: Path) -> None:
+    path = tmp_path / "config"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "clusters": [{"name": "c", "cluster": {"server": "https://k:6443"}}],
+                "users": [{"name": "u", "user": {"token": "s3cret"}}],
+                "contexts": [
+                    {"name": "one", "context": {"cluster": "c", "user": "u"}},
+                    {"name": "two", "context": {"cluster": "c", "user": "u", "namespace": "ns2"}},
+                ],
+                "current-context": "one",
+            }
+        )
+    )
+    out = run("examples/kubeconfig_handling.py", "--kubeconfig", str(path), "--context", "two")
+    assert out.returncode == 0, out.stderr
+    assert "namespace: ns2" in out.stdout and "current-context: two" in out.stdout and "s3cret" not in out.stdout
+    env = {k: v for k, v in os.environ.items() if k not in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST")}
+    env["HOME"] = str(tmp_path)
+    missing = run("examples/kubeconfig_handling.py", env=env)
+    assert missing.returncode == 1 and "no configuration found" in missing.stderr
