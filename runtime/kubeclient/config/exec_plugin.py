@@ -2,7 +2,9 @@
 
 The plugin gets KUBERNETES_EXEC_INFO (an ExecCredential with spec.interactive and, with provideClusterInfo,
 spec.cluster) and prints an ExecCredential whose status holds a token or a client certificate and key. The result is
-cached until status.expirationTimestamp; `invalidate()` (after a 401) forces one more run.
+cached until status.expirationTimestamp; `invalidate()` (after a 401) forces one more run. A client certificate from
+the plugin is loaded into every TLS context bound with `bind_ssl_context`, and reloaded there when the plugin hands
+out a new one (new connections present the new certificate).
 """
 
 from __future__ import annotations
@@ -10,16 +12,21 @@ from __future__ import annotations
 import base64
 import json
 import os
+import ssl
 import subprocess
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from kubeclient.config.errors import ConfigError
+from kubeclient.config.tls import load_client_certificate
 
+# Plugins that write pages to stderr should not produce pages of exception message.
+STDERR_LIMIT = 4096
 SUPPORTED_API_VERSIONS = ("client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1")
 
 
@@ -124,22 +131,51 @@ class ExecProvider:
         self._stdin_is_tty = stdin_is_tty
         self._lock = threading.Lock()
         self._cached: ExecCredential | None = None
+        self._contexts: weakref.WeakSet[ssl.SSLContext] = weakref.WeakSet()
+        self._loaded_cert: tuple[str, str] | None = None
         self.runs = 0
 
     def __repr__(self) -> str:
         return f"ExecProvider(command={self.config.command!r}, api_version={self.config.api_version!r})"
 
     def credential(self) -> ExecCredential:
+        """The cached credential, or a fresh one from the plugin when there is none or it has expired."""
         with self._lock:
             cached = self._cached
             if cached is not None and (cached.expiration is None or cached.expiration > self._now()):
                 return cached
-            self._cached = self._run()
-            return self._cached
+            fresh = self._run()
+            self._cached = fresh
+            self._reload_certificates(fresh)
+            return fresh
 
-    def invalidate(self) -> None:
+    def invalidate(self, *, token: str | None = None) -> None:
+        """Forget the cached credential after the server refused it. With `token`, only when the cached credential
+        still carries that token (another request may already have refreshed it)."""
         with self._lock:
-            self._cached = None
+            if self._cached is not None and (token is None or self._cached.token == token):
+                self._cached = None
+
+    def bind_ssl_context(self, ctx: ssl.SSLContext) -> None:
+        """Load the plugin's client certificate (running the plugin if needed) into `ctx`, now and on rotation."""
+        cred = self.credential()
+        with self._lock:
+            self._contexts.add(ctx)
+            if cred.client_certificate_data and cred.client_key_data:
+                self._load(ctx, cred.client_certificate_data, cred.client_key_data)
+
+    def _reload_certificates(self, cred: ExecCredential) -> None:
+        if not (cred.client_certificate_data and cred.client_key_data):
+            return
+        pair = (cred.client_certificate_data, cred.client_key_data)
+        if pair == self._loaded_cert:
+            return
+        for ctx in list(self._contexts):
+            self._load(ctx, *pair)
+        self._loaded_cert = pair
+
+    def _load(self, ctx: ssl.SSLContext, cert: str, key: str) -> None:
+        load_client_certificate(ctx, cert_data=cert.encode(), key_data=key.encode(), source=self.config.source)
 
     def _interactive(self) -> bool:
         mode = self.config.interactive_mode
@@ -192,11 +228,14 @@ class ExecProvider:
         except FileNotFoundError:
             hint = f"\n{cfg.install_hint}" if cfg.install_hint else ""
             raise ConfigError(f"exec plugin: executable {cfg.command} not found{hint}", source=cfg.source) from None
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise ConfigError(f"exec plugin {cfg.command!r} could not run: {exc}", source=cfg.source) from None
+        except subprocess.TimeoutExpired:
+            raise ConfigError(f"exec plugin {cfg.command!r} did not finish within 300 s", source=cfg.source) from None
+        except OSError as exc:
+            # The message is the OS error only: the argument list may carry secrets.
+            raise ConfigError(f"exec plugin {cfg.command!r} could not run: {exc.strerror}", source=cfg.source) from None
         if proc.returncode != 0:
             # stdout may hold a partial credential: only stderr is quoted.
-            stderr = (proc.stderr or b"").decode(errors="replace").strip()
+            stderr = (proc.stderr or b"")[-STDERR_LIMIT:].decode(errors="replace").strip()
             raise ConfigError(
                 f"exec plugin {cfg.command!r} exited with code {proc.returncode}" + (f": {stderr}" if stderr else ""),
                 source=cfg.source,

@@ -18,6 +18,31 @@ import yaml
 from kubeclient.config.errors import ConfigError
 
 SECTIONS = (("clusters", "cluster"), ("users", "user"), ("contexts", "context"))
+# The type of each key clientcmd reads (Go would refuse to unmarshal anything else); unknown keys pass untouched.
+_STR, _BOOL, _LIST, _MAP = (str, "a string"), (bool, "true or false"), (list, "a list"), (Mapping, "a mapping")
+SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
+    "cluster": {
+        **dict.fromkeys(("server", "certificate-authority", "certificate-authority-data", "tls-server-name"), _STR),
+        "proxy-url": _STR,
+        "insecure-skip-tls-verify": _BOOL,
+        "disable-compression": _BOOL,
+        "extensions": _LIST,
+    },
+    "user": {
+        **dict.fromkeys(("client-certificate", "client-certificate-data", "client-key", "client-key-data"), _STR),
+        **dict.fromkeys(("token", "tokenFile", "username", "password", "as", "as-uid"), _STR),
+        "as-groups": _LIST,
+        "exec": _MAP,
+        "auth-provider": _MAP,
+    },
+    "context": {"cluster": _STR, "user": _STR, "namespace": _STR, "extensions": _LIST},
+    "exec": {
+        **dict.fromkeys(("command", "apiVersion", "installHint", "interactiveMode"), _STR),
+        "args": _LIST,
+        "env": _LIST,
+        "provideClusterInfo": _BOOL,
+    },
+}
 # Keys holding file paths, per section, that resolve against the defining file's directory.
 PATH_KEYS = {"cluster": ("certificate-authority",), "user": ("client-certificate", "client-key", "tokenFile")}
 
@@ -48,8 +73,18 @@ class KubeConfig:
         return {"clusters": self.clusters, "users": self.users, "contexts": self.contexts}[name]
 
 
-def _resolve(path: str, base: Path) -> str:
-    return path if not path or os.path.isabs(path) else str((base / path).resolve())
+def _check_types(body: Mapping[str, Any], kind: str, *, source: str, key: str) -> None:
+    for name, (types, described) in SCHEMA[kind].items():
+        value = body.get(name)
+        if value is not None and not isinstance(value, types):
+            # The value is never quoted: it may be a token or a key.
+            raise ConfigError(f"expected {described}", source=source, key=f"{key}.{name}")
+
+
+def _resolve(path: str, base: str) -> str:
+    # Joined and cleaned, symlinks left alone (filepath.Join in clientcmd): a symlinked ~/.kube/config keeps
+    # resolving against ~/.kube.
+    return path if not path or os.path.isabs(path) else os.path.normpath(os.path.join(base, path))
 
 
 def parse_file(path: str | os.PathLike[str]) -> KubeConfig:
@@ -71,7 +106,7 @@ def parse_file(path: str | os.PathLike[str]) -> KubeConfig:
         return cfg
     if not isinstance(raw, Mapping):
         raise ConfigError("a kubeconfig must be a mapping", source=source)
-    base = file.resolve().parent
+    base = os.path.dirname(os.path.abspath(file))
     for section, inner in SECTIONS:
         items = raw.get(section) or []
         if not isinstance(items, list):
@@ -87,11 +122,13 @@ def parse_file(path: str | os.PathLike[str]) -> KubeConfig:
             if not isinstance(body, Mapping):
                 raise ConfigError("expected a mapping", source=source, key=f"{section}[{name}].{inner}")
             body = dict(body)
+            _check_types(body, inner, source=source, key=f"{section}[{name}].{inner}")
             for key in PATH_KEYS.get(inner, ()):
                 if isinstance(body.get(key), str):
                     body[key] = _resolve(body[key], base)
             if inner == "user" and isinstance(body.get("exec"), Mapping):
                 exec_cfg = dict(body["exec"])
+                _check_types(exec_cfg, "exec", source=source, key=f"{section}[{name}].{inner}.exec")
                 command = exec_cfg.get("command")
                 # Only a command with a path separator is relative to the file; a bare name is looked up on PATH.
                 if isinstance(command, str) and os.sep in command:
@@ -103,7 +140,10 @@ def parse_file(path: str | os.PathLike[str]) -> KubeConfig:
         raise ConfigError("expected a string", source=source, key="current-context")
     cfg.current_context = current
     cfg.current_context_source = source if current else None
-    cfg.preferences = dict(raw.get("preferences") or {})
+    preferences = raw.get("preferences") or {}
+    if not isinstance(preferences, Mapping):
+        raise ConfigError("expected a mapping", source=source, key="preferences")
+    cfg.preferences = dict(preferences)
     return cfg
 
 

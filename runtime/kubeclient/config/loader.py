@@ -20,26 +20,44 @@ def load_config(
     user: str | None = None,
     namespace: str | None = None,
 ) -> Config:
-    """The client configuration, from the kubeconfig rules or, when none exists, the pod's service account."""
+    """The client configuration, as clientcmd resolves it.
+
+    Files: `kubeconfig` (must exist) replaces the chain; else KUBECONFIG (split on os.pathsep, de-duplicated,
+    missing files skipped); else ~/.kube/config. Merged first-file-wins. When the result selects nothing (no
+    current-context and nothing named) and the pod's service account is available, the in-cluster config is used.
+    `context`/`cluster`/`user` override the selection (a missing one is an error naming it); the namespace is
+    `namespace`, else the context's, else "default". Raises ConfigError naming the file and key on bad input.
+    """
     files = kubeconfig_chain(kubeconfig)
     merged = load_chain(files)
-    if merged.is_empty() and kubeconfig is None and not (context or cluster or user):
+    # clientcmd falls back to in-cluster only when the kubeconfig selects nothing at all (its "empty config" error):
+    # no context to use and no cluster named. A named context/cluster/user that is missing stays an error.
+    selects_nothing = not (context or merged.current_context or cluster or user)
+    if selects_nothing:
         if incluster_possible():
             return load_incluster_config(namespace=namespace)
-        searched = os.environ.get("KUBECONFIG") or "~/.kube/config"
-        raise ConfigError(
-            f"no configuration found: no kubeconfig at {searched} and not running in a cluster "
-            "(KUBERNETES_SERVICE_HOST/PORT unset or no service-account token)"
-        )
+        if merged.is_empty():
+            searched = os.fspath(kubeconfig) if kubeconfig is not None else _searched()
+            raise ConfigError(
+                f"no configuration found: no kubeconfig at {searched} and not running in a cluster "
+                "(KUBERNETES_SERVICE_HOST/PORT unset or no service-account token)"
+            )
     return config_from_kubeconfig(merged, context=context, cluster=cluster, user=user, namespace=namespace)
 
 
-def _pick(merged: KubeConfig, section: str, name: str, *, key: str) -> Entry:
+def _searched() -> str:
+    return os.environ.get("KUBECONFIG") or "~/.kube/config"
+
+
+def _pick(merged: KubeConfig, section: str, name: str, *, key: str, referrer: Entry | None = None) -> Entry:
     entries = merged.section(section)
-    if name not in entries:
-        files = ", ".join(merged.files) or "kubeconfig"
-        raise ConfigError(f"{key} {name!r} not found", source=files)
-    return entries[name]
+    if name in entries:
+        return entries[name]
+    if referrer is not None:
+        raise ConfigError(
+            f"{key} {name!r} not found", source=referrer.source, key=f"contexts[{referrer.name}].context.{key}"
+        )
+    raise ConfigError(f"{key} {name!r} not found", source=", ".join(merged.files) or "kubeconfig")
 
 
 def config_from_kubeconfig(
@@ -50,18 +68,27 @@ def config_from_kubeconfig(
     user: str | None = None,
     namespace: str | None = None,
 ) -> Config:
+    """Resolve a merged kubeconfig into a Config: the context (named, else current-context), its cluster and user
+    (each overridable), and the namespace (override, else the context's, else "default")."""
     context_name = context or merged.current_context
+    ctx_entry: Entry | None = None
     ctx: dict[str, Any] = {}
     if context_name:
-        ctx = _pick(merged, "contexts", context_name, key="context").body
-    elif not (cluster and user):
-        raise ConfigError("no current-context is set and no context was named", source=", ".join(merged.files) or None)
+        ctx_entry = _pick(merged, "contexts", context_name, key="context")
+        ctx = ctx_entry.body
+    elif not cluster:
+        raise ConfigError("no current-context is set and no context or cluster was named", source=_files(merged))
     cluster_name = cluster or ctx.get("cluster")
     user_name = user or ctx.get("user")
-    if not cluster_name:
-        raise ConfigError(f"context {context_name!r} names no cluster", source=", ".join(merged.files))
-    cluster_entry = _pick(merged, "clusters", str(cluster_name), key="cluster")
-    user_entry = _pick(merged, "users", str(user_name), key="user") if user_name else None
+    if not isinstance(cluster_name, str) or not cluster_name:
+        where = ctx_entry.source if ctx_entry else _files(merged)
+        raise ConfigError("names no cluster", source=where, key=f"contexts[{context_name}].context.cluster")
+    if user_name is not None and not isinstance(user_name, str):
+        raise ConfigError("expected a string", source=_files(merged), key=f"contexts[{context_name}].context.user")
+    cluster_entry = _pick(merged, "clusters", cluster_name, key="cluster", referrer=None if cluster else ctx_entry)
+    user_entry = (
+        _pick(merged, "users", user_name, key="user", referrer=None if user else ctx_entry) if user_name else None
+    )
     c = cluster_entry.body
     csrc, ckey = cluster_entry.source, f"clusters[{cluster_entry.name}].cluster"
     server = c.get("server")
@@ -91,11 +118,10 @@ def config_from_kubeconfig(
                 server=server,
                 tls_server_name=c.get("tls-server-name"),
                 insecure_skip_tls_verify=insecure,
-                certificate_authority_data=ca_data,
+                # client-go hands the plugin the CA's bytes even when the kubeconfig names a file.
+                certificate_authority_data=ca_data or (_read_ca(ca_file) if exec_cfg.provide_cluster_info else None),
                 proxy_url=c.get("proxy-url"),
-                config=((c.get("extensions") or {}) if isinstance(c.get("extensions"), dict) else {}).get(
-                    "client.authentication.k8s.io/exec"
-                ),
+                config=_exec_extension(c.get("extensions")),
             )
     ns = namespace or ctx.get("namespace") or "default"
     try:
@@ -127,9 +153,10 @@ def _user_settings(entry: Entry) -> dict[str, Any]:
         raise ConfigError("client-key-data and client-key are both specified", source=src, key=key)
     has_cert = bool(u.get("client-certificate-data") or u.get("client-certificate"))
     has_key = bool(u.get("client-key-data") or u.get("client-key"))
-    if has_cert != has_key:
-        missing = "client-key" if has_cert else "client-certificate"
-        raise ConfigError(f"client certificate and key must both be set: {missing} is missing", source=src, key=key)
+    if has_cert and not has_key:
+        raise ConfigError("client-certificate set without client-key", source=src, key=key)
+    if has_key and not has_cert:
+        raise ConfigError("client-key set without client-certificate", source=src, key=key)
     if u.get("client-certificate-data"):
         out["client_cert_data"] = decode_data(
             u["client-certificate-data"], source=src, key=f"{key}.client-certificate-data"
@@ -153,7 +180,7 @@ def _user_settings(entry: Entry) -> dict[str, Any]:
         )
     if token:
         out["token"] = str(token)
-    elif token_file:
+    if token_file:
         out["token_file"] = str(token_file)
     if basic:
         out["username"] = str(u.get("username") or "")
@@ -161,3 +188,25 @@ def _user_settings(entry: Entry) -> dict[str, Any]:
     if u.get("exec"):
         out["exec_provider"] = ExecConfig.from_kubeconfig(u["exec"], source=src, key=f"{key}.exec")
     return out
+
+
+def _files(merged: KubeConfig) -> str:
+    return ", ".join(merged.files) or "kubeconfig"
+
+
+def _exec_extension(extensions: Any) -> Any:
+    """The cluster's `client.authentication.k8s.io/exec` extension, handed to exec plugins as spec.cluster.config."""
+    for item in extensions if isinstance(extensions, list) else ():
+        if isinstance(item, dict) and item.get("name") == "client.authentication.k8s.io/exec":
+            return item.get("extension")
+    return None
+
+
+def _read_ca(path: str | None) -> bytes | None:
+    if not path:
+        return None
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as exc:
+        raise ConfigError(f"cannot read certificate-authority: {exc.strerror}", source=path) from None

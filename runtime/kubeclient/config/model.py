@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import base64
-import os
 import ssl
-import tempfile
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import KW_ONLY, dataclass, field
 from urllib.parse import urlsplit
 
 import httpx
@@ -15,15 +12,23 @@ import httpx
 from kubeclient.config.auth import BasicCredentials, ExecCredentials, KubeAuth, StaticToken, TokenFile
 from kubeclient.config.errors import ConfigError
 from kubeclient.config.exec_plugin import ExecConfig, ExecProvider
+from kubeclient.config.tls import load_client_certificate, server_trust_context
 
 PROXY_SCHEMES = ("http", "https", "socks5")
 
 
 @dataclass(repr=False)
 class Config:
-    """A resolved client configuration. Secrets (token, password, key data) never appear in repr."""
+    """A resolved client configuration; every field but `host` is keyword-only.
+
+    `host` is scheme://host:port[/path] (https:// assumed when no scheme is given; no trailing slash). `source` names
+    where the settings came from (the kubeconfig file that defined the cluster, or "in-cluster") for error messages.
+    Secrets (token, password, key data, exec env) never appear in repr, which shows host, context, namespace and the
+    kind of credentials only.
+    """
 
     host: str
+    _: KW_ONLY
     namespace: str = "default"
     context_name: str | None = None
     cluster_name: str | None = None
@@ -47,7 +52,7 @@ class Config:
     timeout: float | None = None
     user_agent: str | None = None
     source: str | None = None
-    _exec: ExecProvider | None = field(default=None, init=False)
+    _exec: ExecProvider | None = field(default=None, init=False, compare=False)
 
     def __post_init__(self) -> None:
         self.host = self.host.rstrip("/")
@@ -58,8 +63,10 @@ class Config:
                 "specifying a root certificates file with the insecure flag is not allowed", source=self.source
             )
         if self.proxy_url and urlsplit(self.proxy_url).scheme not in PROXY_SCHEMES:
+            # Only the scheme is quoted: a proxy URL may carry a user and password.
             raise ConfigError(
-                f"proxy-url scheme must be one of {', '.join(PROXY_SCHEMES)}: {self.proxy_url}", source=self.source
+                f"proxy-url scheme must be one of {', '.join(PROXY_SCHEMES)}, not {urlsplit(self.proxy_url).scheme!r}",
+                source=self.source,
             )
         if self.exec_provider is not None:
             self._exec = ExecProvider(self.exec_provider)
@@ -72,12 +79,13 @@ class Config:
 
     @property
     def auth_kind(self) -> str:
+        """How this Config authenticates: exec, token, token-file, basic, client-certificate or none."""
         if self.exec_provider is not None:
             return "exec"
-        if self.token is not None:
-            return "token"
         if self.token_file is not None:
             return "token-file"
+        if self.token is not None:
+            return "token"
         if self.username is not None:
             return "basic"
         if self.client_cert_data or self.client_cert_file:
@@ -85,70 +93,48 @@ class Config:
         return "none"
 
     def exec_credentials(self) -> ExecProvider | None:
+        """The exec plugin runner shared by this Config's clients, if it has one."""
         return self._exec
 
     def auth(self) -> httpx.Auth | None:
-        """A fresh auth flow for one client (token file cache and exec cache are per client, as in client-go)."""
+        """A fresh auth flow for one client: its token-file cache is its own; the exec plugin's credential is shared
+        by every client of this Config (one plugin run serves them all)."""
         if self._exec is not None:
             return KubeAuth(ExecCredentials(self._exec))
+        if self.token_file is not None:
+            # client-go: the file wins over a token given alongside it, which is used only while the file is unreadable.
+            return KubeAuth(TokenFile(self.token_file, fallback=self.token))
         if self.token is not None:
             return KubeAuth(StaticToken(self.token))
-        if self.token_file is not None:
-            return KubeAuth(TokenFile(self.token_file))
         if self.username is not None:
             return KubeAuth(BasicCredentials(self.username, self.password or ""))
         return None
 
     def ssl_context(self) -> ssl.SSLContext:
-        """TLS settings: verification on unless insecure-skip-tls-verify, CA and client certificate loaded."""
-        ctx = ssl.create_default_context()
-        if self.insecure_skip_tls_verify:
-            ctx.check_hostname = False
-            ctx.verify_mode = ssl.CERT_NONE
-        elif self.ca_data or self.ca_file:
-            ctx = ssl.create_default_context(cafile=None)
-            ctx.load_verify_locations(cadata=self.ca_data.decode() if self.ca_data else None, cafile=self.ca_file)
-        cert, key = self._client_certificate()
-        if cert and key:
-            _load_cert_chain(ctx, cert, key, self.source)
+        """A new TLS context: verification on unless insecure-skip-tls-verify (the CA, when given, is the only trust
+        root); the client certificate loaded from data, files or the exec plugin (which may run it)."""
+        ctx = server_trust_context(
+            ca_data=self.ca_data, ca_file=self.ca_file, insecure=self.insecure_skip_tls_verify, source=self.source
+        )
+        if self.client_cert_data or self.client_cert_file:
+            load_client_certificate(
+                ctx,
+                cert_data=self.client_cert_data,
+                key_data=self.client_key_data,
+                cert_file=self.client_cert_file,
+                key_file=self.client_key_file,
+                source=self.source,
+            )
+        elif self._exec is not None:
+            self._exec.bind_ssl_context(ctx)
         return ctx
-
-    def _client_certificate(self) -> tuple[bytes | None, bytes | None]:
-        if self._exec is not None:
-            cred = self._exec.credential()
-            if cred.client_certificate_data and cred.client_key_data:
-                return cred.client_certificate_data.encode(), cred.client_key_data.encode()
-        cert = self.client_cert_data or (_read(self.client_cert_file, self.source) if self.client_cert_file else None)
-        key = self.client_key_data or (_read(self.client_key_file, self.source) if self.client_key_file else None)
-        return cert, key
-
-
-def _read(path: str, source: str | None) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}", source=source) from None
-
-
-def _load_cert_chain(ctx: ssl.SSLContext, cert: bytes, key: bytes, source: str | None) -> None:
-    # The ssl module loads certificates from files only: write them to a private directory and remove it at once.
-    with tempfile.TemporaryDirectory(prefix="kubeclient-") as tmp:
-        cert_path, key_path = os.path.join(tmp, "tls.crt"), os.path.join(tmp, "tls.key")
-        for path, data in ((cert_path, cert), (key_path, key)):
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-        try:
-            ctx.load_cert_chain(cert_path, key_path)
-        except ssl.SSLError as exc:
-            raise ConfigError(f"client certificate and key do not load: {exc.reason}", source=source) from None
 
 
 def decode_data(value: object, *, source: str | None, key: str) -> bytes:
-    """A *-data field: base64 of PEM."""
+    """A *-data field: base64 of PEM (line breaks ignored, as Go's decoder does)."""
     if not isinstance(value, str):
         raise ConfigError("expected a base64 string", source=source, key=key)
     try:
-        return base64.b64decode(value, validate=True)
+        return base64.b64decode(value.replace("\n", "").replace("\r", ""), validate=True)
     except ValueError:
         raise ConfigError("not valid base64", source=source, key=key) from None

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from kubeclient.config.errors import ConfigError
-from kubeclient.config.kubeconfig import KubeConfig, kubeconfig_chain, load_chain
+from kubeclient.config.kubeconfig import Entry, KubeConfig, kubeconfig_chain, load_chain
 
 DATA_KEYS = ("certificate-authority-data", "client-certificate-data", "client-key-data")
 SECRET_KEYS = ("token", "password")
@@ -28,21 +28,28 @@ def _redact(body: dict[str, Any]) -> dict[str, Any]:
 def view_dict(
     merged: KubeConfig, *, minify: bool = False, raw: bool = False, context: str | None = None
 ) -> dict[str, Any]:
-    current = context or merged.current_context
+    """The document `kubectl config view` prints: sections sorted by name, empty sections null, secrets replaced
+    unless `raw`. With `minify`, only the context (`context`, else current-context) and the cluster and user it
+    names, and that context becomes current-context."""
+    current = merged.current_context
     contexts, clusters, users = merged.contexts, merged.clusters, merged.users
     if minify:
-        if not current or current not in contexts:
-            raise ConfigError(f"current-context {current!r} is not set or does not exist; cannot minify")
-        ctx = contexts[current].body
-        contexts = {current: contexts[current]}
-        clusters = {k: v for k, v in clusters.items() if k == ctx.get("cluster")}
-        users = {k: v for k, v in users.items() if k == ctx.get("user")}
+        current = context or current
+        if not current:
+            raise ConfigError("current-context must exist in order to minify", source=_files(merged))
+        if current not in contexts:
+            raise ConfigError(f"context {current!r} not found; cannot minify", source=_files(merged))
+        ctx = contexts[current]
+        contexts = {current: ctx}
+        clusters = _referenced(merged, ctx, "cluster")
+        users = _referenced(merged, ctx, "user")
 
-    def entries(section: dict[str, Any], inner: str, redact: bool) -> list[dict[str, Any]]:
-        return [
+    def entries(section: dict[str, Entry], inner: str, redact: bool) -> list[dict[str, Any]] | None:
+        listed = [
             {"name": name, inner: (_redact(entry.body) if redact and not raw else dict(entry.body))}
             for name, entry in sorted(section.items())
         ]
+        return listed or None
 
     return {
         "apiVersion": "v1",
@@ -55,6 +62,20 @@ def view_dict(
     }
 
 
+def _referenced(merged: KubeConfig, ctx: Entry, kind: str) -> dict[str, Entry]:
+    name = ctx.body.get(kind)
+    if not name:
+        return {}
+    section = merged.clusters if kind == "cluster" else merged.users
+    if name not in section:
+        raise ConfigError(f"{kind} {name!r} not found", source=ctx.source, key=f"contexts[{ctx.name}].context.{kind}")
+    return {name: section[name]}
+
+
+def _files(merged: KubeConfig) -> str:
+    return ", ".join(merged.files) or "kubeconfig"
+
+
 def view(
     kubeconfig: str | os.PathLike[str] | None = None,
     *,
@@ -62,5 +83,9 @@ def view(
     raw: bool = False,
     context: str | None = None,
 ) -> str:
+    """`kubectl config view` for the explicit file or the KUBECONFIG chain / ~/.kube/config, as YAML."""
     merged = load_chain(kubeconfig_chain(kubeconfig))
-    return yaml.safe_dump(view_dict(merged, minify=minify, raw=raw, context=context), sort_keys=False)
+    # Keys sorted at every level, as kubectl's JSON-to-YAML printing does.
+    return yaml.safe_dump(
+        view_dict(merged, minify=minify, raw=raw, context=context), sort_keys=True, default_flow_style=False
+    )

@@ -58,7 +58,7 @@ def test_errors_name_document_and_pointer(tmp_path: Path) -> None:
         parse_resource_list({"groupVersion": "v1", "resources": [{"name": "a"}, {"kind": "B"}]}, "x.json")
     (tmp_path / "discovery").mkdir()
     (tmp_path / "discovery" / "aggregated_v2.json").write_text("{not json")
-    with pytest.raises(DocumentError, match="aggregated_v2.json: not readable as JSON"):
+    with pytest.raises(DocumentError, match=r"aggregated_v2\.json: not readable as JSON"):
         APIDocuments.from_directory(tmp_path)
     with pytest.raises(DocumentError, match="not a directory"):
         APIDocuments.from_directory(tmp_path / "missing")

@@ -1,224 +1,222 @@
+"""load_config: which files are read, how contexts/clusters/users/namespace are chosen, relative paths."""
+
 from __future__ import annotations
 
 import base64
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-from hypothesis import given
-from hypothesis import strategies as st
+from config_helpers import WriteConfig, kubeconfig_doc
 
-from kubeclient.config import Config, ConfigError, load_config, load_incluster_config, merge, parse_file, view
-from kubeclient.config.kubeconfig import KubeConfig
+from kubeclient.config import Config, ConfigError, kubeconfig_chain, load_config, parse_file
 
 
-def write(path: Path, data: dict[str, Any]) -> Path:
-    path.write_text(yaml.safe_dump(data))
-    return path
+def test_explicit_path_loads_current_context(write_config: WriteConfig) -> None:
+    cfg = load_config(write_config())
+    assert (cfg.host, cfg.namespace, cfg.context_name, cfg.cluster_name, cfg.user_name) == (
+        "https://k:6443",
+        "team",
+        "ctx",
+        "c",
+        "u",
+    )
+    assert cfg.token == "secret-token" and cfg.auth_kind == "token"
 
 
-def kubeconfig(
-    cluster: str = "c", user: str = "u", context: str = "ctx", server: str = "https://k:6443", **user_body: Any
-) -> dict[str, Any]:
-    return {
-        "apiVersion": "v1",
-        "kind": "Config",
-        "clusters": [{"name": cluster, "cluster": {"server": server}}],
-        "users": [{"name": user, "user": user_body or {"token": "secret-token"}}],
-        "contexts": [{"name": context, "context": {"cluster": cluster, "user": user, "namespace": "team"}}],
-        "current-context": context,
-    }
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for var in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "POD_NAMESPACE"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("KUBECLIENT_SERVICE_ACCOUNT_DIR", str(tmp_path / "no-sa"))
-
-
-def test_explicit_path_loads_current_context(tmp_path: Path) -> None:
-    cfg = load_config(write(tmp_path / "cfg", kubeconfig()))
-    assert cfg.host == "https://k:6443" and cfg.namespace == "team" and cfg.context_name == "ctx"
-    assert cfg.auth_kind == "token"
-
-
-def test_explicit_path_must_exist(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="does not exist"):
+def test_explicit_path_must_exist_and_replaces_the_chain(
+    tmp_path: Path, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(ConfigError, match="does not exist") as info:
         load_config(tmp_path / "missing")
+    assert str(tmp_path / "missing") in str(info.value)
+    monkeypatch.setenv("KUBECONFIG", str(write_config("env", server="https://from-env")))
+    assert load_config(write_config("explicit", server="https://explicit")).host == "https://explicit"
 
 
-def test_kubeconfig_chain_first_file_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    a = write(tmp_path / "a", kubeconfig(server="https://a:1", context="ctx-a"))
-    b = kubeconfig(server="https://b:2", context="ctx-b")
+def test_kubeconfig_chain_skips_missing_and_deduplicates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.write_text("")
+    b.write_text("")
+    monkeypatch.setenv("KUBECONFIG", os.pathsep.join([str(a), str(tmp_path / "gone"), str(b), "", str(a)]))
+    assert kubeconfig_chain() == [str(a), str(b)]
+
+
+def test_home_kube_config_is_the_default(tmp_path: Path, write_config: WriteConfig) -> None:
+    write_config("home/.kube/config", server="https://home")
+    assert kubeconfig_chain() == [str(tmp_path / "home" / ".kube" / "config")]
+    assert load_config().host == "https://home"
+
+
+def test_kubeconfig_chain_first_file_wins(
+    tmp_path: Path, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = write_config("a", server="https://a:1", context="ctx-a")
+    b = kubeconfig_doc(server="https://b:2", context="ctx-b")
     b["clusters"].append({"name": "only-b", "cluster": {"server": "https://only-b"}})
     b["contexts"].append({"name": "use-b", "context": {"cluster": "only-b", "user": "u"}})
-    write(tmp_path / "b", b)
-    monkeypatch.setenv("KUBECONFIG", os.pathsep.join([str(a), str(tmp_path / "missing"), str(tmp_path / "b"), str(a)]))
+    write_config("b", b)
+    monkeypatch.setenv("KUBECONFIG", os.pathsep.join([str(a), str(tmp_path / "missing"), str(tmp_path / "b")]))
     cfg = load_config()
     assert cfg.context_name == "ctx-a" and cfg.host == "https://a:1"
     assert load_config(context="ctx-b").host == "https://a:1"  # cluster "c" comes from the first file
     assert load_config(context="use-b").host == "https://only-b"
-    assert load_config(namespace="override").namespace == "override"
 
 
-def test_named_context_cluster_user_missing_are_errors(tmp_path: Path) -> None:
-    path = write(tmp_path / "cfg", kubeconfig())
-    with pytest.raises(ConfigError, match="context 'nope' not found"):
-        load_config(path, context="nope")
-    with pytest.raises(ConfigError, match="cluster 'nope' not found"):
-        load_config(path, cluster="nope")
-    with pytest.raises(ConfigError, match="user 'nope' not found"):
-        load_config(path, user="nope")
+def test_current_context_from_a_later_file_when_the_first_has_none(
+    tmp_path: Path, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = kubeconfig_doc(server="https://first", context="one")
+    del first["current-context"]
+    write_config("first", first)
+    write_config("second", server="https://second", context="two")
+    monkeypatch.setenv("KUBECONFIG", os.pathsep.join([str(tmp_path / "first"), str(tmp_path / "second")]))
+    cfg = load_config()
+    assert cfg.context_name == "two" and cfg.host == "https://first"
 
 
-def test_duplicate_names_in_one_file(tmp_path: Path) -> None:
-    data = kubeconfig()
-    data["clusters"].append({"name": "c", "cluster": {"server": "https://x"}})
-    path = write(tmp_path / "dup", data)
-    with pytest.raises(ConfigError, match=rf"{path}: clusters\[1\].name: duplicate name 'c'"):
+def test_overrides_and_namespace_precedence(write_config: WriteConfig) -> None:
+    doc = kubeconfig_doc()
+    doc["clusters"].append({"name": "c2", "cluster": {"server": "https://c2"}})
+    doc["users"].append({"name": "u2", "user": {"token": "t2"}})
+    doc["contexts"].append({"name": "plain", "context": {"cluster": "c", "user": "u"}})
+    path = write_config("cfg", doc)
+    assert load_config(path).namespace == "team"
+    assert load_config(path, namespace="override").namespace == "override"
+    assert load_config(path, context="plain").namespace == "default"
+    cfg = load_config(path, cluster="c2", user="u2")
+    assert (cfg.host, cfg.token, cfg.context_name, cfg.namespace) == ("https://c2", "t2", "ctx", "team")
+
+
+def test_cluster_override_without_any_context(write_config: WriteConfig) -> None:
+    doc = kubeconfig_doc()
+    del doc["current-context"]
+    path = write_config("cfg", doc)
+    cfg = load_config(path, cluster="c", user="u")
+    assert cfg.host == "https://k:6443" and cfg.context_name is None and cfg.namespace == "default"
+    with pytest.raises(ConfigError, match="no current-context"):
+        load_config(path)
+
+
+@pytest.mark.parametrize("kind", ["context", "cluster", "user"])
+def test_explicitly_named_missing_entries_are_errors(write_config: WriteConfig, kind: str) -> None:
+    path = write_config()
+    with pytest.raises(ConfigError, match=f"{kind} 'nope' not found") as info:
+        load_config(path, **{kind: "nope"})
+    assert str(path) in str(info.value)
+
+
+def test_context_referring_to_missing_cluster_names_the_context(write_config: WriteConfig) -> None:
+    doc = kubeconfig_doc()
+    doc["contexts"][0]["context"]["cluster"] = "ghost"
+    path = write_config("cfg", doc)
+    with pytest.raises(ConfigError, match=r"contexts\[ctx\]\.context\.cluster: cluster 'ghost' not found"):
         load_config(path)
 
 
 def test_empty_file_is_empty_config(tmp_path: Path) -> None:
     (tmp_path / "empty").write_text("")
     assert parse_file(tmp_path / "empty").is_empty()
+    with pytest.raises(ConfigError, match="no configuration found"):
+        load_config(tmp_path / "empty")
 
 
-def test_relative_paths_resolve_against_defining_file(tmp_path: Path) -> None:
-    sub = tmp_path / "conf"
-    sub.mkdir()
-    data = kubeconfig(**{"client-certificate": "certs/tls.crt", "client-key": "certs/tls.key"})
-    data["clusters"][0]["cluster"]["certificate-authority"] = "ca.crt"
-    data["users"].append(
+def test_duplicate_names_in_one_file(write_config: WriteConfig) -> None:
+    doc = kubeconfig_doc()
+    doc["users"].append({"name": "u", "user": {"token": "other-secret"}})
+    path = write_config("dup", doc)
+    with pytest.raises(ConfigError, match=r"users\[1\]\.name: duplicate name 'u'") as info:
+        load_config(path)
+    assert str(info.value).startswith(f"{path}: ") and "secret" not in str(info.value)
+
+
+def test_same_name_in_two_files_is_not_an_error(
+    tmp_path: Path, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = write_config("a", server="https://a"), write_config("b", server="https://b")
+    monkeypatch.setenv("KUBECONFIG", os.pathsep.join([str(a), str(b)]))
+    assert load_config().host == "https://a"
+
+
+def test_malformed_yaml_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad"
+    path.write_text("clusters: [\n  - token: abc")
+    with pytest.raises(ConfigError, match="not valid YAML") as info:
+        load_config(path)
+    assert str(path) in str(info.value) and "abc" not in str(info.value)
+    path.write_text("clusters: {a: 1}\n")
+    with pytest.raises(ConfigError, match=f"{path}: clusters: expected a list"):
+        load_config(path)
+
+
+def test_relative_paths_resolve_against_the_defining_file(
+    tmp_path: Path, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = kubeconfig_doc(
+        user_body={"client-certificate": "certs/tls.crt", "client-key": "../keys/tls.key", "tokenFile": "tok"},
+        cluster_body={"certificate-authority": "ca.crt"},
+    )
+    doc["users"].append(
         {
             "name": "e",
             "user": {
                 "exec": {
                     "command": "./bin/plugin",
-                    "apiVersion": "client.authentication.k8s.io/v1",
-                    "interactiveMode": "Never",
+                    "apiVersion": "client.authentication.k8s.io/v1beta1",
                 }
             },
         }
     )
-    cfg = parse_file(write(sub / "config", data))
-    assert cfg.clusters["c"].body["certificate-authority"] == str(sub / "ca.crt")
-    assert cfg.users["u"].body["client-key"] == str(sub / "certs" / "tls.key")
-    assert cfg.users["e"].body["exec"]["command"] == str(sub / "bin" / "plugin")
-
-
-@pytest.mark.parametrize(
-    ("user", "message"),
-    [
-        ({"token": "t", "username": "a", "password": "p"}, r"users\[u\].user: more than one authentication method"),
-        ({"client-certificate": "/x"}, r"users\[u\].user: client certificate and key must both be set"),
-        ({"client-certificate": "/x", "client-certificate-data": "eA==", "client-key": "/k"}, "both specified"),
-        ({"exec": {"command": "x"}, "auth-provider": {"name": "gcp"}}, "exec and auth-provider"),
-        ({"exec": {"command": "x", "apiVersion": "client.authentication.k8s.io/v1"}}, "interactiveMode must be"),
-        ({"exec": {"command": "x", "apiVersion": "v0"}}, r"exec.apiVersion: exec plugin apiVersion 'v0'"),
-    ],
-)
-def test_user_validation_names_file_and_key(tmp_path: Path, user: dict[str, Any], message: str) -> None:
-    path = write(tmp_path / "cfg", kubeconfig(**user))
-    with pytest.raises(ConfigError, match=message) as info:
-        load_config(path)
-    assert str(path) in str(info.value)
-    assert "secret" not in str(info.value) and "'p'" not in str(info.value)
-
-
-def test_cluster_validation(tmp_path: Path) -> None:
-    data = kubeconfig()
-    data["clusters"][0]["cluster"].update({"insecure-skip-tls-verify": True, "certificate-authority-data": "eA=="})
-    with pytest.raises(ConfigError, match=r"clusters\[c\].cluster: insecure-skip-tls-verify together with"):
-        load_config(write(tmp_path / "cfg", data))
-    data = kubeconfig()
-    data["clusters"][0]["cluster"]["proxy-url"] = "ftp://proxy"
-    with pytest.raises(ConfigError, match="proxy-url scheme"):
-        load_config(write(tmp_path / "cfg2", data))
-    data["clusters"][0]["cluster"]["proxy-url"] = "socks5://proxy:1080"
-    assert load_config(write(tmp_path / "cfg3", data)).proxy_url == "socks5://proxy:1080"
-
-
-def test_repr_hides_secrets() -> None:
-    cfg = Config(host="https://h", token="very-secret", password="hunter2", username="me")
-    assert "very-secret" not in repr(cfg) and "hunter2" not in repr(cfg)
-    assert "very-secret" not in repr(cfg.auth())
-
-
-def test_in_cluster_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    sa = tmp_path / "sa"
-    sa.mkdir()
-    (sa / "token").write_text("sa-token\n")
-    (sa / "namespace").write_text("payments\n")
-    monkeypatch.setenv("KUBECLIENT_SERVICE_ACCOUNT_DIR", str(sa))
-    monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "fd00::1")
-    monkeypatch.setenv("KUBERNETES_SERVICE_PORT", "443")
+    doc["users"].append(
+        {
+            "name": "onpath",
+            "user": {"exec": {"command": "gke-auth", "apiVersion": "client.authentication.k8s.io/v1beta1"}},
+        }
+    )
+    path = write_config("conf/config", doc)
+    monkeypatch.chdir(tmp_path)
+    # The chain names the file relatively: resolution still uses the file's directory, not the working one.
+    monkeypatch.setenv("KUBECONFIG", "conf/config")
+    base = tmp_path / "conf"
     cfg = load_config()
-    assert cfg.host == "https://[fd00::1]:443" and cfg.namespace == "payments" and cfg.token_file == str(sa / "token")
-    monkeypatch.setenv("POD_NAMESPACE", "from-env")
-    assert load_incluster_config().namespace == "from-env"
+    assert cfg.ca_file == str(base / "ca.crt")
+    assert cfg.client_cert_file == str(base / "certs" / "tls.crt")
+    assert cfg.client_key_file == str(tmp_path / "keys" / "tls.key")
+    assert cfg.token_file == str(base / "tok")
+    exec_cfg = load_config(path, user="e").exec_provider
+    assert exec_cfg is not None and exec_cfg.command == str(base / "bin" / "plugin")
+    on_path = load_config(path, user="onpath").exec_provider
+    assert on_path is not None and on_path.command == "gke-auth"
 
 
-def test_nothing_found_is_a_clear_error() -> None:
-    with pytest.raises(ConfigError, match="no configuration found"):
-        load_config()
+def test_relative_paths_do_not_follow_a_symlinked_kubeconfig(tmp_path: Path, write_config: WriteConfig) -> None:
+    real = write_config("elsewhere/config", cluster_body={"certificate-authority": "ca.crt"})
+    link = tmp_path / "home" / ".kube" / "config"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(real)
+    assert load_config().ca_file == str(link.parent / "ca.crt")
 
 
-def test_view_redacts_and_minifies(tmp_path: Path) -> None:
-    data = kubeconfig(**{"token": "tok", "client-certificate-data": "Y2VydA==", "client-key-data": "a2V5"})
-    data["clusters"].append({"name": "other", "cluster": {"server": "https://o"}})
-    path = write(tmp_path / "cfg", data)
-    out = yaml.safe_load(view(path))
-    assert [c["name"] for c in out["clusters"]] == ["c", "other"]
-    user = out["users"][0]["user"]
-    assert user == {"token": "REDACTED", "client-certificate-data": "DATA+OMITTED", "client-key-data": "DATA+OMITTED"}
-    mini = yaml.safe_load(view(path, minify=True, raw=True))
-    assert [c["name"] for c in mini["clusters"]] == ["c"] and mini["users"][0]["user"]["token"] == "tok"
+def test_tls_and_proxy_settings_are_carried(write_config: WriteConfig) -> None:
+    ca = base64.b64encode(b"-----BEGIN CERTIFICATE-----").decode()
+    path = write_config(
+        cluster_body={
+            "certificate-authority-data": ca,
+            "tls-server-name": "kubernetes.default",
+            "proxy-url": "https://proxy:3128",
+        }
+    )
+    cfg = load_config(path)
+    assert cfg.ca_data == b"-----BEGIN CERTIFICATE-----"
+    assert cfg.tls_server_name == "kubernetes.default" and cfg.proxy_url == "https://proxy:3128"
 
 
-def test_cli_config_view(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from kubeclient.__main__ import main
-
-    path = write(tmp_path / "cfg", kubeconfig())
-    assert main(["config", "view", "--kubeconfig", str(path), "--minify"]) == 0
-    out = capsys.readouterr().out
-    assert "current-context: ctx" in out and "REDACTED" in out and "secret-token" not in out
-    assert main(["config", "view", "--kubeconfig", str(tmp_path / "nope")]) == 1
+def test_token_file_wins_over_token_as_in_client_go(tmp_path: Path, write_config: WriteConfig) -> None:
+    (tmp_path / "tok").write_text("from-file\n")
+    cfg = load_config(write_config(user_body={"token": "inline", "tokenFile": "tok"}))
+    assert cfg.token == "inline" and cfg.token_file == str(tmp_path / "tok") and cfg.auth_kind == "token-file"
 
 
-names = st.sampled_from(["a", "b", "c", "d"])
-files = st.lists(
-    st.tuples(st.dictionaries(names, st.integers(1, 99), max_size=4), st.one_of(st.none(), names)),
-    min_size=1,
-    max_size=4,
-)
-
-
-@given(files)
-def test_merge_first_file_wins_per_entry_and_current_context(spec: list[tuple[dict[str, int], str | None]]) -> None:
-    configs = []
-    for i, (clusters, current) in enumerate(spec):
-        cfg = KubeConfig(files=[f"f{i}"])
-        for name, port in clusters.items():
-            from kubeclient.config.kubeconfig import Entry
-
-            cfg.clusters[name] = Entry(name, {"server": f"https://h:{port}"}, f"f{i}")
-        cfg.current_context = current or ""
-        configs.append(cfg)
-    merged = merge(configs)
-    expected: dict[str, tuple[str, str]] = {}
-    for i, (clusters, _) in enumerate(spec):
-        for name, port in clusters.items():
-            expected.setdefault(name, (f"https://h:{port}", f"f{i}"))
-    assert {n: (e.body["server"], e.source) for n, e in merged.clusters.items()} == expected
-    assert merged.current_context == next((c for _, c in spec if c), "")
-
-
-def test_cert_data_is_base64(tmp_path: Path) -> None:
-    bad = kubeconfig(**{"client-certificate-data": "%%%", "client-key-data": base64.b64encode(b"k").decode()})
-    with pytest.raises(ConfigError, match=r"client-certificate-data: not valid base64"):
-        load_config(write(tmp_path / "cfg", bad))
+def test_host_normalised() -> None:
+    assert Config(host="https://k:6443/").host == "https://k:6443"
+    assert Config(host="k:6443").host == "https://k:6443"

@@ -1,0 +1,64 @@
+"""Store keys (client-go tools/cache/store.go): "<namespace>/<name>" for namespaced objects, "<name>" otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kubeclient.cache import meta
+
+__all__ = [
+    "ExplicitKey",
+    "KeyFunc",
+    "ObjectKeyError",
+    "deletion_handling_meta_namespace_key",
+    "meta_namespace_key",
+    "split_meta_namespace_key",
+]
+
+KeyFunc = Callable[[Any], str]
+
+
+class ObjectKeyError(ValueError):
+    """An object's key could not be computed (client-go KeyError): it has no metadata or no name."""
+
+    def __init__(self, obj: Any, reason: str) -> None:
+        super().__init__(f"couldn't create key for object of type {type(obj).__name__}: {reason}")
+        self.obj = obj
+
+
+class ExplicitKey(str):
+    """A string that is already a key: key functions return it unchanged (client-go ExplicitKey)."""
+
+
+def meta_namespace_key(obj: Any) -> str:
+    """ "ns/name" when the object has a namespace, else "name". A plain `str` is taken as an explicit key."""
+    if isinstance(obj, str):
+        return str(obj)
+    if not meta.has_metadata(obj):
+        raise ObjectKeyError(obj, "object has no metadata")
+    name = meta.get_name(obj)
+    if not name:
+        raise ObjectKeyError(obj, "object has no metadata.name")
+    namespace = meta.get_namespace(obj)
+    return f"{namespace}/{name}" if namespace else name
+
+
+def deletion_handling_meta_namespace_key(obj: Any) -> str:
+    """Like `meta_namespace_key`, but a `DeletedFinalStateUnknown` tombstone yields the key it carries."""
+    # Imported here: delta_fifo imports this module.
+    from kubeclient.cache.delta_fifo import DeletedFinalStateUnknown
+
+    if isinstance(obj, DeletedFinalStateUnknown):
+        return obj.key
+    return meta_namespace_key(obj)
+
+
+def split_meta_namespace_key(key: str) -> tuple[str, str]:
+    """(namespace, name) from a key; namespace is "" for a bare name. More than one "/" raises ValueError."""
+    parts = key.split("/")
+    if len(parts) == 1:
+        return "", parts[0]
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    raise ValueError(f"unexpected key format: {key!r}")
