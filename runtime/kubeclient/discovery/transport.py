@@ -1,37 +1,46 @@
-"""The HTTP side of discovery: one pooled httpx client built from a Config (TLS, credentials, user agent)."""
+"""The HTTP side of discovery: answers fetched through a RESTClient (sync) or AsyncRESTClient.
+
+Discovery interprets status codes itself (a 404 on /api is tolerated), so the fetch hands back the code and the
+body of a failure instead of raising.
+"""
 
 from __future__ import annotations
 
-import platform
-import sys
-from typing import Any
+from collections.abc import Awaitable, Callable
 
-import httpx
+import msgspec
 
-from kubeclient._version import __version__
 from kubeclient.discovery.core import Fetch
+from kubeclient.errors import StatusError
+from kubeclient.rest.aio import AsyncRESTClient
+from kubeclient.rest.client import RESTClient
+
+__all__ = ["AsyncFetch", "async_rest_fetch", "rest_fetch"]
+
+AsyncFetch = Callable[[str, str], Awaitable[tuple[int, str, bytes]]]
 
 
-def default_user_agent() -> str:
-    machine = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
-    python = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    return f"kubeclient/{__version__} ({platform.system().lower()}/{machine}) python/{python}"
+def _failure(err: StatusError) -> tuple[int, str, bytes]:
+    return err.code, "application/json", msgspec.json.encode(dict(err.status))
 
 
-def http_fetch(cfg: Any, transport: httpx.BaseTransport | None = None) -> Fetch:
-    client = httpx.Client(
-        base_url=cfg.host,
-        verify=cfg.ssl_context(),
-        auth=cfg.auth(),
-        proxy=cfg.proxy_url,
-        transport=transport,
-        timeout=cfg.timeout or 30.0,
-        headers={"User-Agent": cfg.user_agent or default_user_agent()},
-    )
-    extensions = {"sni_hostname": cfg.tls_server_name} if cfg.tls_server_name else None
-
+def rest_fetch(rest: RESTClient) -> Fetch:
     def fetch(path: str, accept: str) -> tuple[int, str, bytes]:
-        response = client.get(path, headers={"Accept": accept}, extensions=extensions)
-        return response.status_code, response.headers.get("content-type", ""), response.content
+        try:
+            result = rest.get().abs_path(path).set_header("Accept", accept).do()
+        except StatusError as err:
+            return _failure(err)
+        return result.status_code, result.content_type, result.content
+
+    return fetch
+
+
+def async_rest_fetch(rest: AsyncRESTClient) -> AsyncFetch:
+    async def fetch(path: str, accept: str) -> tuple[int, str, bytes]:
+        try:
+            result = await rest.get().abs_path(path).set_header("Accept", accept).do()
+        except StatusError as err:
+            return _failure(err)
+        return result.status_code, result.content_type, result.content
 
     return fetch

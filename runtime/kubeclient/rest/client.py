@@ -1,0 +1,256 @@
+"""RESTClient: the synchronous shell around the shared request flow (client-go rest.RESTClient).
+
+Building requests (`request.py`) and deciding what to do with answers (`flow.py`) are shared with the asyncio
+client; this module only sends, sleeps and reads.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Generic, Self, TypeVar
+
+import httpx
+
+from kubeclient.rest.flow import Result, Send, Sleep, Throttle, request_flow
+from kubeclient.rest.ratelimit import TokenBucket
+from kubeclient.rest.request import PreparedRequest, RequestBuilder, patch_content_type
+from kubeclient.rest.transport import client_kwargs, request_extensions
+from kubeclient.rest.warnings import Warning, WarningHandler, log_once_handler
+from kubeclient.schema import api_path_prefix
+from kubeclient.watch import WatchDecoder, WatchEvent, raise_for_error
+
+__all__ = ["RESTClient", "Request", "Watch"]
+
+T = TypeVar("T")
+
+
+def _httpx_timeout(seconds: float | None) -> Any:
+    return httpx.Timeout(seconds) if seconds is not None else httpx.USE_CLIENT_DEFAULT
+
+
+class RESTClient:
+    """Requests against one API group-version of one server, sharing a connection pool and a rate limiter.
+
+    `for_config(cfg, group=, version=)` builds one; `for_group_version()` derives a client for another
+    group-version over the same pool and limiter (what a clientset does for its groups).
+    """
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        *,
+        prefix: str,
+        limiter: TokenBucket,
+        warning_handler: WarningHandler | None = log_once_handler,
+        extensions: dict[str, Any] | None = None,
+        owns_http: bool = True,
+        reset_retry_delay: float = 1.0,
+    ) -> None:
+        self.http = http
+        self.prefix = prefix
+        self.limiter = limiter
+        self.warning_handler = warning_handler
+        self._extensions = extensions
+        self._owns_http = owns_http
+        self.reset_retry_delay = reset_retry_delay
+
+    @classmethod
+    def for_config(
+        cls,
+        cfg: Any,
+        *,
+        group: str = "",
+        version: str = "v1",
+        transport: httpx.BaseTransport | None = None,
+        warning_handler: WarningHandler | None = log_once_handler,
+        http2: bool = False,
+    ) -> RESTClient:
+        http = httpx.Client(transport=transport, **client_kwargs(cfg, http2=http2))
+        return cls(
+            http,
+            prefix=api_path_prefix(group, version),
+            limiter=TokenBucket(cfg.qps, cfg.burst),
+            warning_handler=warning_handler,
+            extensions=request_extensions(cfg),
+        )
+
+    def for_group_version(self, group: str, version: str) -> RESTClient:
+        """A client for another group-version sharing this one's connections and rate limiter."""
+        return RESTClient(
+            self.http,
+            prefix=api_path_prefix(group, version),
+            limiter=self.limiter,
+            warning_handler=self.warning_handler,
+            extensions=self._extensions,
+            owns_http=False,
+            reset_retry_delay=self.reset_retry_delay,
+        )
+
+    # --- request builders --------------------------------------------------------------------------------------
+    def verb(self, method: str, *, content_type: str | None = None) -> Request:
+        return Request(self, method, self.prefix, content_type=content_type)
+
+    def get(self) -> Request:
+        return self.verb("GET")
+
+    def post(self) -> Request:
+        return self.verb("POST")
+
+    def put(self) -> Request:
+        return self.verb("PUT")
+
+    def delete(self) -> Request:
+        return self.verb("DELETE")
+
+    def patch(self, patch_type: str) -> Request:
+        """A PATCH whose Content-Type is the patch type: json, merge, strategic, apply, or a media type."""
+        return self.verb("PATCH", content_type=patch_content_type(patch_type))
+
+    # --- I/O shell -------------------------------------------------------------------------------------------
+    def execute(self, request: PreparedRequest, *, stream: bool = False) -> tuple[httpx.Response, list[Warning]]:
+        flow = request_flow(
+            request, stream=stream, warning_handler=self.warning_handler, reset_retry_delay=self.reset_retry_delay
+        )
+        action = next(flow)
+        while True:
+            try:
+                if isinstance(action, Throttle):
+                    self.limiter.wait()
+                    action = flow.send(None)
+                elif isinstance(action, Sleep):
+                    if action.discard is not None:
+                        action.discard.close()
+                    time.sleep(action.seconds)
+                    action = flow.send(None)
+                else:
+                    try:
+                        response = self._send(action)
+                    except httpx.TransportError as exc:
+                        action = flow.throw(exc)
+                        continue
+                    action = flow.send(response)
+            except StopIteration as stop:
+                result: tuple[httpx.Response, list[Warning]] = stop.value
+                return result
+
+    def _send(self, action: Send) -> httpx.Response:
+        request = action.request
+        built = self.http.build_request(
+            request.method,
+            request.path,
+            params=tuple(request.params),
+            headers=request.headers,
+            content=request.content,
+            timeout=_httpx_timeout(request.timeout),
+            extensions=self._extensions,
+        )
+        response = self.http.send(built, stream=action.stream)
+        if action.stream and not 200 <= response.status_code <= 206:
+            try:
+                response.read()
+            finally:
+                response.close()
+        return response
+
+    def close(self) -> None:
+        if self._owns_http:
+            self.http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<RESTClient {self.http.base_url}{self.prefix}>"
+
+
+class Request(RequestBuilder):
+    """A request being built; `do()`, `stream()` or `watch()` sends it."""
+
+    def __init__(self, client: RESTClient, method: str, prefix: str, *, content_type: str | None = None) -> None:
+        super().__init__(method, prefix, content_type=content_type)
+        self._client = client
+
+    def do(self) -> Result:
+        """Send, retrying as client-go does; raises the typed StatusError for a non-2xx answer."""
+        response, warnings = self._client.execute(self.prepare())
+        return Result(response, warnings)
+
+    @contextmanager
+    def stream(self) -> Iterator[httpx.Response]:
+        """The open response of a long answer (e.g. logs with follow=true); closed when the block ends."""
+        response, _ = self._client.execute(self.prepare(), stream=True)
+        try:
+            yield response
+        finally:
+            response.close()
+
+    def watch(self, decode: Callable[[bytes], T] | None = None) -> Watch[T]:
+        """Open a watch (the caller sets watch=true or uses a watch path); events decode their object with
+        `decode` (default: dicts). The request's timeout is the longest silence tolerated (half-open detection)."""
+        return Watch(self._client, self.prepare(is_watch=True), WatchDecoder(decode))
+
+
+class Watch(Generic[T]):
+    """An open watch: iterate for WatchEvents; `close()` ends it, from any thread. ERROR events raise."""
+
+    def __init__(self, client: RESTClient, request: PreparedRequest, decoder: WatchDecoder[T]) -> None:
+        self._decoder = decoder
+        self._pending: list[WatchEvent[T]] = []
+        self._closed = threading.Event()
+        self._response, _ = client.execute(request, stream=True)
+        self._chunks = self._response.iter_bytes()
+
+    def __iter__(self) -> Iterator[WatchEvent[T]]:
+        return self
+
+    def __next__(self) -> WatchEvent[T]:
+        while not self._pending:
+            if self._closed.is_set():
+                raise StopIteration
+            try:
+                chunk = next(self._chunks)
+            except StopIteration:
+                self._pending.extend(self._decoder.flush())
+                self.close()
+                if not self._pending:
+                    raise
+                break
+            except (httpx.StreamError, httpx.TransportError):
+                if self._closed.is_set():
+                    raise StopIteration from None
+                self.close()
+                raise
+            self._pending.extend(self._decoder.feed(chunk))
+        event = self._pending.pop(0)
+        try:
+            raise_for_error(event)
+        except Exception:
+            self.close()
+            raise
+        return event
+
+    def close(self) -> None:
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        try:
+            self._response.close()
+        except (httpx.HTTPError, RuntimeError, OSError):
+            # Closing under a reader on another thread can race with its read; the stream is gone either way.
+            pass
+
+    @property
+    def closed(self) -> bool:
+        return self._closed.is_set()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

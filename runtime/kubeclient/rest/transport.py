@@ -1,0 +1,50 @@
+"""The httpx clients behind RESTClient and AsyncRESTClient, built from a Config: TLS, credentials, proxy, SNI,
+user agent and connection pooling — the one place a Config becomes a transport."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from typing import Any
+
+import httpx
+
+from kubeclient._version import __version__
+
+__all__ = ["DEFAULT_TIMEOUT", "client_kwargs", "default_user_agent", "request_extensions"]
+
+# client-go has no overall request timeout by default; a generous connect timeout still catches dead endpoints.
+DEFAULT_TIMEOUT = httpx.Timeout(None, connect=30.0)
+
+
+def default_user_agent() -> str:
+    """`kubeclient/<version> (<os>/<arch>) python/<x.y>`, Go's GOOS/GOARCH spelling."""
+    machine = platform.machine().lower()
+    arch = {"x86_64": "amd64", "aarch64": "arm64", "i386": "386", "i686": "386"}.get(machine, machine)
+    python = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    return f"kubeclient/{__version__} ({platform.system().lower()}/{arch}) python/{python}"
+
+
+def client_kwargs(cfg: Any, *, http2: bool = False) -> dict[str, Any]:
+    """Keyword arguments shared by httpx.Client and httpx.AsyncClient for this Config."""
+    timeout = httpx.Timeout(cfg.timeout, connect=min(cfg.timeout, 30.0)) if cfg.timeout else DEFAULT_TIMEOUT
+    return {
+        "base_url": cfg.host,
+        "verify": cfg.ssl_context() if cfg.host.startswith("https") else True,
+        "auth": cfg.auth(),
+        "proxy": cfg.proxy_url,
+        "timeout": timeout,
+        "headers": {"User-Agent": cfg.user_agent or default_user_agent()},
+        "http2": http2,
+        "limits": httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        # Kubernetes clients never follow redirects (client-go refuses them for non-GET and rarely sees them).
+        "follow_redirects": False,
+        # The proxy comes from the kubeconfig only, never from the environment (clientcmd ignores HTTP_PROXY unless
+        # proxy-url is empty — then Go's ProxyFromEnvironment applies, which trust_env reproduces).
+        "trust_env": cfg.proxy_url is None,
+    }
+
+
+def request_extensions(cfg: Any) -> dict[str, Any] | None:
+    """Per-request httpx extensions: the TLS server name when the kubeconfig overrides it."""
+    return {"sni_hostname": cfg.tls_server_name} if cfg.tls_server_name else None
