@@ -214,3 +214,32 @@ def test_server_version_and_errors(tmp_path: Path) -> None:
 
     with pytest.raises(NotFoundError):
         disc.server_version()
+
+
+def test_async_discovery_matches_sync(tmp_path: Path) -> None:
+    import asyncio
+
+    from kubeclient.discovery import AsyncDiscoveryClient
+
+    server = synthetic_server()
+    sync_groups, sync_resources = client(server, tmp_path / "sync").server_groups_and_resources()
+
+    class AsyncTransport(httpx.AsyncBaseTransport):
+        def __init__(self) -> None:
+            self.inner = server.transport()
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            response = self.inner.handle_request(request)
+            response.read()
+            return response
+
+    async def main() -> tuple[list[str], set[object], bool]:
+        async with AsyncDiscoveryClient.for_config(
+            Config(host="https://127.0.0.1:6443"), cache_dir=tmp_path / "async", transport=AsyncTransport()
+        ) as disc:
+            groups, resources = await disc.server_groups_and_resources()
+            return [g.name for g in groups], {r.gvr for r in resources}, disc.fresh
+
+    names, gvrs, fresh = asyncio.run(main())
+    assert names == [g.name for g in sync_groups] and fresh
+    assert gvrs == {r.gvr for r in sync_resources}
