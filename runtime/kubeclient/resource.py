@@ -218,6 +218,7 @@ class ResourceClient(_ResourceBase[T, L]):
         timeout_seconds: int | None = None,
         limit: int = 0,
         continue_: str = "",
+        allow_watch_bookmarks: bool = False,
         send_initial_events: bool | None = None,
     ) -> L:
         options = {k: v for k, v in locals().items() if k != "self"}
@@ -537,6 +538,7 @@ class AsyncResourceClient(_ResourceBase[T, L]):
         timeout_seconds: int | None = None,
         limit: int = 0,
         continue_: str = "",
+        allow_watch_bookmarks: bool = False,
         send_initial_events: bool | None = None,
     ) -> L:
         options = {k: v for k, v in locals().items() if k != "self"}

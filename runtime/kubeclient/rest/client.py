@@ -6,6 +6,7 @@ client; this module only sends, sleeps and reads.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -239,6 +240,14 @@ class Watch(Generic[T]):
         if self._closed.is_set():
             return
         self._closed.set()
+        # A read blocked on another thread is not woken by close() on Linux; shutting the socket down is.
+        stream = self._response.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         try:
             self._response.close()
         except (httpx.HTTPError, RuntimeError, OSError):
