@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SNAPSHOT := openapi/kubernetes-1.36
 
-.PHONY: setup check lint types test generate check-generated snapshot bench demo clean
+.PHONY: setup check lint types test generate check-generated snapshot bench demo unasync clean
 
 setup: $(STAMP)
 
@@ -39,6 +39,10 @@ check-generated: generate
 # Re-take the committed facts-only snapshot from the full upstream documents beside the checkout.
 snapshot: setup
 	$(BIN)/kubegen snapshot --from-dir ../shared/fixtures/kubernetes-1.36 --out $(SNAPSHOT) --strip-descriptions
+
+# The sync ResourceClient is derived from the asyncio one; a unit test fails when they drift.
+unasync: setup
+	$(BIN)/python scripts/unasync.py
 
 bench: setup
 	$(BIN)/python bench/run.py
