@@ -23,7 +23,7 @@ TEXT_RULES = [
     ),
     (
         "This file is the source of `resource_sync.py`, which scripts/unasync.py derives from it mechanically; "
-        "a test fails\nwhen the two drift.",
+        "a test fails\nwhen the two drift. ",
         "Derived from `resource_async.py` by scripts/unasync.py (`make unasync`); edit that file, not this one.\n",
     ),
 ]

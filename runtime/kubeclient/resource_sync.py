@@ -1,7 +1,7 @@
 """ResourceClient: the generic verbs of one resource (client-go gentype).
 
 Derived from `resource_async.py` by scripts/unasync.py (`make unasync`); edit that file, not this one.
- Requests are planned by `ResourceBase` without I/O; this class only sends and decodes.
+Requests are planned by `ResourceBase` without I/O; this class only sends and decodes.
 """
 
 from __future__ import annotations
