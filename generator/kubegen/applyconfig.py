@@ -1,0 +1,106 @@
+"""OpenAPI schemas → a module of apply configurations for server-side apply (templates/applyconfigs.py.j2).
+
+What client-go's applyconfiguration-gen makes, the Python way: for every schema `<Class>ApplyConfiguration`, a
+`kubeclient.model.ApplyConfiguration` whose fields are all optional (only what is set is sent) with `with_<field>`
+builders returning the object (scalars are set, lists appended to, maps merged into); for every top-level kind a
+constructor `<Kind>(name, namespace=None)` that fills apiVersion, kind and metadata, and
+`extract_<kind>(obj, field_manager, *, subresource="")` building the configuration a manager owns from the object's
+managedFields (`kubeclient.managedfields.extract`). Apply configurations of one models module `x.models` live in
+`x.applyconfigs`; the field and class decisions are those of `kubegen.models`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kubegen.models import (
+    OBJECT_META,
+    RUNTIME_MODULE,
+    ClassDef,
+    ModelError,
+    ModelModuleSpec,
+    ModuleDef,
+    SchemaBuilder,
+    field_name,
+    render_template,
+)
+
+__all__ = ["SUFFIX", "ApplyModuleDef", "Constructor", "apply_module_name", "build_apply_module", "render_apply_module"]
+
+SUFFIX = "ApplyConfiguration"
+
+
+def apply_module_name(models_module: str) -> str:
+    """`kubeapi.apps.v1.models` → `kubeapi.apps.v1.applyconfigs` (any other module name gets `_applyconfigs`)."""
+    head, _, last = models_module.rpartition(".")
+    if last == "models":
+        return f"{head}.applyconfigs" if head else "applyconfigs"
+    return models_module + "_applyconfigs"
+
+
+@dataclass(frozen=True)
+class Constructor:
+    """The constructor and extract function of one top-level kind."""
+
+    function: str  # "Deployment"
+    extract: str  # "extract_deployment"
+    cls: str  # "DeploymentApplyConfiguration"
+    metadata_cls: str | None  # local name of the ObjectMeta apply configuration; None: metadata is a plain mapping
+    kind: str
+
+
+@dataclass(frozen=True)
+class ApplyModuleDef:
+    module: ModuleDef
+    constructors: tuple[Constructor, ...]
+    self_type: str
+    mapping: str
+    model: str
+
+    @property
+    def exports(self) -> list[str]:
+        names = [*self.module.exports]
+        for c in self.constructors:
+            names += [c.function, c.extract]
+        return sorted(names)
+
+
+def build_apply_module(spec: ModelModuleSpec) -> ApplyModuleDef:
+    """Every decision of an apply configurations module, ready to print."""
+    builder = SchemaBuilder(spec, suffix=SUFFIX, ref_module=apply_module_name)
+    kinds = [s for s in spec.schemas if s.gvk is not None and not s.is_list and s.gvk.kind]
+    functions: dict[str, str] = {}
+    for item in kinds:
+        assert item.gvk is not None
+        for name in (item.gvk.kind, "extract_" + field_name(item.gvk.kind)):
+            if name in functions or name in builder.local:
+                raise ModelError(
+                    f"{spec.module}: schema {item.schema_name}: function {name!r} would clash with "
+                    f"{functions.get(name) or 'a class of the same name'}"
+                )
+            functions[name] = item.schema_name
+    builder.imports.used_names.update(functions)
+    for item in spec.schemas:
+        builder.add_schema(item)
+    by_schema: dict[str, ClassDef] = {c.schema_name: c for c in builder.classes if c.schema_name}
+    constructors = []
+    for item in kinds:
+        assert item.gvk is not None
+        cls = by_schema[item.schema_name]
+        metadata = next((f for f in cls.fields if f.wire == "metadata"), None)
+        if metadata is None or (metadata.ref_schema != OBJECT_META and metadata.ref is not None):
+            continue  # not an object kind (Status, WatchEvent ...): nothing to apply
+        constructors.append(
+            Constructor(item.gvk.kind, "extract_" + field_name(item.gvk.kind), cls.name, metadata.ref, item.gvk.kind)
+        )
+    merges = any(f.builder == "merge" for c in builder.classes for f in c.fields)
+    mapping = builder.name("collections.abc", "Mapping") if kinds or merges else ""
+    model = builder.name(RUNTIME_MODULE, "Model") if kinds else ""
+    self_type = builder.name("typing", "Self")
+    module = builder.module_def("ApplyConfiguration")
+    return ApplyModuleDef(module, tuple(constructors), self_type, mapping, model)
+
+
+def render_apply_module(spec: ModelModuleSpec) -> str:
+    """The Python source of the apply configurations for the schemas of `spec` (black formats it afterwards)."""
+    return render_template("applyconfigs.py.j2", apply=build_apply_module(spec))

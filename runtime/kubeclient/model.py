@@ -1,0 +1,495 @@
+"""The base of every generated Kubernetes model: typed msgspec Structs that decode fast and never drop data.
+
+Field values and the wire:
+
+- An optional field the object does not carry is `UNSET` (falsy, never encoded); a field the server sent as `null`
+  (`lastProbeTime: null`, `creationTimestamp: null` inside pod templates) is `None` and is encoded as `null` again.
+  Both distinctions live in the struct itself, so decoding stays in msgspec's C code even when nulls are present.
+- Required fields are required when constructing; decoding still accepts real objects that omit them (the field is
+  then `UNSET`) or send `null` (the field is then `None`) and re-encodes them the same way.
+- Fields a model does not know (a newer server, a newer CRD version) are kept at any depth in the private
+  `_unknown` field of the struct that carried them and re-emitted where they were, so a read-modify-write cycle
+  sends them back unchanged.
+- Kubernetes specials stay exactly as the server writes them: `Quantity`, `Time` and `MicroTime` are strings (use
+  `parse_time` / `format_time` / `format_micro_time` for datetimes), `IntOrString` is `int | str`, free-form data
+  (`fieldsV1`, RawExtension, x-kubernetes-preserve-unknown-fields) is `dict[str, Any]` or `Any`.
+- `api_version` and `kind` of a top-level kind default to the kind's own values (`type_meta("apps/v1")`). A default
+  that was never overwritten is left out where the object is nested (list items come without them from the server)
+  and added when the object itself is encoded, so requests always carry them.
+
+Decoding takes a strict path first (one cached `msgspec.json.Decoder` per class, unknown fields refused, the cyclic
+GC paused for large inputs); only when that fails does the lossless path run: decode to builtins and convert again,
+where msgspec converts every clean subtree in one go and Python handles only the objects on the way to what the
+strict path refused (unknown fields set aside, stand-ins for missing or null required fields, numeric quantities).
+Encoding lifts the set-aside fields out of the private member in the encoded bytes, so it stays in C as well.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import gc
+import re
+import types
+import typing
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Annotated, Any, Final, TypeAlias, TypeVar
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+__all__ = [
+    "JSON",
+    "UNKNOWN_FIELDS_KEY",
+    "UNSET",
+    "ApplyConfiguration",
+    "IntOrString",
+    "MicroTime",
+    "Model",
+    "Quantity",
+    "RawExtension",
+    "Time",
+    "UnsetType",
+    "format_micro_time",
+    "format_time",
+    "parse_time",
+    "type_meta",
+]
+
+Self = TypeVar("Self", bound="Model")
+
+
+class _Special:
+    """A marker in `Annotated` metadata naming a Kubernetes special string type (msgspec ignores it)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+_QUANTITY = _Special("Quantity")
+
+Quantity: TypeAlias = Annotated[str, _QUANTITY]
+"""A resource quantity ("500m", "1Gi") exactly as the server wrote it; numbers given on input become strings."""
+
+IntOrString: TypeAlias = int | str
+"""An int or a string ("25%"), as the server wrote it."""
+
+Time: TypeAlias = Annotated[str, _Special("Time")]
+"""RFC 3339 time with seconds precision in UTC ("2026-11-22T12:49:29Z"), kept as the exact wire string."""
+
+MicroTime: TypeAlias = Annotated[str, _Special("MicroTime")]
+"""RFC 3339 time with 6 fractional digits ("2026-11-22T12:49:29.123456Z"), kept as the exact wire string."""
+
+RawExtension: TypeAlias = dict[str, Any]
+"""An embedded object of any kind (runtime.RawExtension), as plain JSON."""
+
+JSON: TypeAlias = Any
+"""Any JSON value (apiextensions JSON, x-kubernetes-preserve-unknown-fields without properties)."""
+
+UNKNOWN_FIELDS_KEY: Final = "$kubeclient:unknown"
+"""The wire name of the private field holding unknown fields; never sent, merged back into its object."""
+
+_UNKNOWN_MARK: Final = b'"$kubeclient:unknown":'
+
+# Decoding this much or more pauses the cyclic GC: a large decode allocates many tracked lists and dicts and would
+# otherwise set off repeated full collections (half the time of a 5000-pod list); models make no cycles.
+_GC_PAUSE_BYTES: Final = 64 * 1024
+
+
+def parse_time(value: str) -> _dt.datetime:
+    """A `Time` or `MicroTime` string as an aware UTC datetime."""
+    return _dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(_dt.UTC)
+
+
+def format_time(value: _dt.datetime) -> str:
+    """A datetime as a `Time` string (seconds precision, "Z"); naive datetimes are taken as UTC."""
+    if value.tzinfo is not None:
+        value = value.astimezone(_dt.UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def format_micro_time(value: _dt.datetime) -> str:
+    """A datetime as a `MicroTime` string (6 fractional digits, "Z"); naive datetimes are taken as UTC."""
+    if value.tzinfo is not None:
+        value = value.astimezone(_dt.UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class _TypeMetaDefault(str):
+    """A default apiVersion/kind value: equal to the string, but recognisable as never set by anyone."""
+
+    __slots__ = ()
+
+
+def type_meta(value: str) -> str:
+    """The default of a top-level kind's `api_version` / `kind` field (see the module docstring)."""
+    return _TypeMetaDefault(value)
+
+
+class Model(
+    msgspec.Struct,
+    kw_only=True,
+    omit_defaults=True,
+    forbid_unknown_fields=True,
+    repr_omit_defaults=True,
+    gc=False,  # models hold JSON-like data only and never take part in reference cycles
+    rename={"_unknown": UNKNOWN_FIELDS_KEY},
+):
+    """Base class of generated models: `from_json` / `from_dict` / `to_json` / `to_dict`, lossless for unknown fields.
+
+    Subclasses are declared `class Pod(Model, kw_only=True, rename={"pod_ip": "podIP", ...})`.
+    """
+
+    _unknown: dict[str, Any] | UnsetType = UNSET
+
+    @classmethod
+    def from_json(cls: type[Self], data: bytes | str) -> Self:
+        """Decode JSON; unknown fields are kept (see the module docstring); bad data raises msgspec.ValidationError
+        naming the JSON path, malformed JSON msgspec.DecodeError."""
+        decoder = _DECODERS.get(cls)
+        if decoder is None:
+            decoder = _DECODERS[cls] = msgspec.json.Decoder(cls)
+        try:
+            if len(data) < _GC_PAUSE_BYTES:
+                return decoder.decode(data)  # type: ignore[no-any-return]  # Decoder[Any]: one per class
+            with _gc_paused():
+                return decoder.decode(data)  # type: ignore[no-any-return]  # Decoder[Any]: one per class
+        except msgspec.ValidationError:
+            with _gc_paused():
+                raw = msgspec.json.decode(data)
+        return _lossless(cls, raw)
+
+    @classmethod
+    def from_dict(cls: type[Self], data: Mapping[str, Any]) -> Self:
+        """Build from plain JSON-like data (dicts, lists, str, int, float, bool, None); the input is not modified.
+
+        Other mappings and sequences are copied into dicts and lists first (msgspec reads a non-dict mapping like
+        an object's attributes and would skip its unknown keys)."""
+        if type(data) is not dict:
+            data = _plain_copy(data)
+        try:
+            return msgspec.convert(data, cls)
+        except msgspec.ValidationError:
+            pass
+        return _lossless(cls, data)
+
+    def to_json(self) -> bytes:
+        """Encode to JSON bytes with wire names, unknown fields put back where they were decoded."""
+        out = _ENCODER.encode(self)
+        if _UNKNOWN_MARK in out:
+            out = _splice_unknown(out)
+        prefix = _type_meta_prefix(self)
+        if prefix:
+            out = b"{" + prefix + (b"}" if out == b"{}" else b"," + out[1:])
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-like data with wire names (the inverse of `from_dict`), unknown fields included."""
+        with _gc_paused():
+            out: dict[str, Any] = msgspec.to_builtins(self)
+            if _unknown_seen:
+                _merge_unknown(out)
+        if isinstance(getattr(self, "api_version", None), _TypeMetaDefault) or isinstance(
+            getattr(self, "kind", None), _TypeMetaDefault
+        ):
+            out = {**_type_meta_dict(self), **out}
+        return out
+
+
+class ApplyConfiguration(Model, kw_only=True):
+    """Base of generated apply configurations: every field optional, only set fields are encoded."""
+
+    @classmethod
+    def extract(cls: type[Self], obj: Model | Mapping[str, Any], field_manager: str, *, subresource: str = "") -> Self:
+        """The apply configuration of what `field_manager` owns in `obj` (from its managedFields), as client-go's
+        `Extract<Kind>`; `subresource` selects the manager's entries for a subresource ("status")."""
+        from kubeclient import managedfields
+
+        data = obj.to_dict() if isinstance(obj, Model) else dict(obj)
+        return cls.from_dict(managedfields.extract(data, field_manager, subresource=subresource))
+
+
+_DECODERS: dict[type[Model], msgspec.json.Decoder[Any]] = {}
+_ENCODER: Final = msgspec.json.Encoder()
+
+# Set once any object carries unknown fields: until then `to_dict` needs no merge walk.
+_unknown_seen = False
+
+
+def _type_meta_dict(obj: Model) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for attr, wire in (("api_version", "apiVersion"), ("kind", "kind")):
+        value = getattr(obj, attr, None)
+        if isinstance(value, _TypeMetaDefault):
+            out[wire] = str.__str__(value)
+    return out
+
+
+def _type_meta_prefix(obj: Model) -> bytes:
+    meta = _type_meta_dict(obj)
+    return _ENCODER.encode(meta)[1:-1] if meta else b""
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC (when it runs) for one bulk allocation; another thread's decode may run meanwhile."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+_JSON_TOKEN: Final = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}]')
+
+
+def _splice_unknown(out: bytes) -> bytes:
+    """Lift every encoded `"$kubeclient:unknown":{...}` member's contents into the object that holds it.
+
+    The private field is the first field of every model, so its members become that object's first members.
+    """
+    parts = []
+    pos = 0
+    while (found := out.find(_UNKNOWN_MARK, pos)) >= 0:
+        start = found + len(_UNKNOWN_MARK)  # at the "{" of the unknown fields
+        depth = 0
+        end = start
+        for token in _JSON_TOKEN.finditer(out, start):
+            if token.group() == b"{":
+                depth += 1
+            elif token.group() == b"}":
+                depth -= 1
+                if depth == 0:
+                    end = token.start()
+                    break
+        parts.append(out[pos:found])
+        inner = out[start + 1 : end]
+        parts.append(inner)
+        pos = end + 1
+        if not inner and out[pos : pos + 1] == b",":
+            pos += 1
+    parts.append(out[pos:])
+    return b"".join(parts)
+
+
+def _merge_unknown(value: Any) -> Any:
+    """Put every `_unknown` mapping of encoded builtins back into the object that carried it."""
+    if type(value) is dict:
+        extra = value.pop(UNKNOWN_FIELDS_KEY, None)
+        for item in value.values():
+            if type(item) is dict or type(item) is list:
+                _merge_unknown(item)
+        if extra:
+            value.update(extra)
+    elif type(value) is list:
+        for item in value:
+            if type(item) is dict or type(item) is list:
+                _merge_unknown(item)
+    return value
+
+
+def _plain_copy(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain_copy(v) for k, v in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return [_plain_copy(v) for v in value]
+    return value
+
+
+# The lossless path. A plan tells, per struct class and wire name, what the walk needs: which attribute, whether
+# null is allowed, how to descend (struct / list / map / quantity), and a stand-in value for missing required data.
+
+
+@dataclass(frozen=True)
+class _Kind:
+    tag: str  # "struct", "list", "map", "quantity", "leaf"
+    cls: type[Model] | None = None
+    item: _Kind | None = None
+    placeholder: Any = None
+
+    @property
+    def descends(self) -> bool:
+        return self.tag != "leaf" and (self.item is None or self.item.descends)
+
+
+@dataclass(frozen=True)
+class _Field:
+    attr: str
+    kind: _Kind
+    nullable: bool
+    required: bool
+
+
+@dataclass
+class _Plan:
+    fields: dict[str, _Field] = field(default_factory=dict)
+    required: list[str] = field(default_factory=list)
+    wires: frozenset[str] = frozenset()
+    # Fields the walk must look at: where structs or quantities may sit, and where null is not allowed.
+    descend: frozenset[str] = frozenset()
+    strict: list[tuple[str, _Field]] = field(default_factory=list)
+
+
+_PLANS: dict[type[Model], _Plan] = {}
+_LEAF_PLACEHOLDERS: dict[Any, Any] = {str: "", int: 0, float: 0.0, bool: False, bytes: ""}
+
+
+def _kind_of(tp: Any) -> tuple[_Kind, bool]:
+    """The walk kind of a type annotation and whether it admits None."""
+    nullable = False
+    special: _Special | None = None
+    if typing.get_origin(tp) is Annotated:
+        special = next((m for m in tp.__metadata__ if isinstance(m, _Special)), None)
+        tp = tp.__origin__
+    origin = typing.get_origin(tp)
+    if origin is types.UnionType or origin is typing.Union:
+        members = [m for m in typing.get_args(tp) if m is not type(None) and m is not UnsetType]
+        nullable = len(members) < len(typing.get_args(tp)) and type(None) in typing.get_args(tp)
+        if len(members) == 1:
+            kind, inner_nullable = _kind_of(members[0])
+            return kind, nullable or inner_nullable
+        return _Kind("leaf", placeholder=_placeholder_of_union(members)), nullable
+    if special is _QUANTITY:
+        return _Kind("quantity", placeholder="0"), nullable
+    if isinstance(tp, type) and issubclass(tp, Model):
+        return _Kind("struct", cls=tp), nullable
+    if origin in (list, Sequence):
+        item, _ = _kind_of(typing.get_args(tp)[0])
+        return _Kind("list", item=item, placeholder=[]), nullable
+    if origin in (dict, Mapping):
+        item, _ = _kind_of(typing.get_args(tp)[1])
+        return _Kind("map", item=item, placeholder={}), nullable
+    if tp is Any:
+        return _Kind("leaf", placeholder=None), True
+    return _Kind("leaf", placeholder=_LEAF_PLACEHOLDERS.get(tp, "")), nullable
+
+
+def _placeholder_of_union(members: list[Any]) -> Any:
+    for member in members:
+        kind, _ = _kind_of(member)
+        if kind.tag != "struct":
+            return _placeholder(kind)
+    return _placeholder(_kind_of(members[0])[0])
+
+
+def _plan(cls: type[Model]) -> _Plan:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _Plan()
+        hints = typing.get_type_hints(cls, include_extras=True)
+        for info in msgspec.structs.fields(cls):
+            if info.name == "_unknown":
+                continue
+            kind, nullable = _kind_of(hints[info.name])
+            plan.fields[info.encode_name] = _Field(info.name, kind, nullable, info.required)
+            if info.required:
+                plan.required.append(info.encode_name)
+        plan.wires = frozenset(plan.fields)
+        plan.descend = frozenset(w for w, f in plan.fields.items() if f.kind.descends)
+        plan.strict = [(w, f) for w, f in plan.fields.items() if f.required or not f.nullable]
+        _PLANS[cls] = plan
+    return plan
+
+
+def _placeholder(kind: _Kind) -> Any:
+    """A value msgspec accepts for `kind`; it stands in for missing/null required data and is replaced afterwards."""
+    if kind.tag == "struct":
+        assert kind.cls is not None
+        plan = _plan(kind.cls)
+        return {wire: _placeholder(plan.fields[wire].kind) for wire in plan.required}
+    if kind.tag in ("list", "map"):
+        return type(kind.placeholder)()
+    return kind.placeholder
+
+
+_MISSING: Final = object()
+
+
+def _convert_struct(raw: dict[str, Any], cls: type[Self], path: str) -> Self:
+    """`raw` as `cls`: msgspec converts clean subtrees in one go; Python handles only the objects on the way to
+    unknown fields, missing or null required fields and numeric quantities. `raw` itself is not modified."""
+    try:
+        return msgspec.convert(raw, cls)
+    except msgspec.ValidationError:
+        pass
+    plan = _plan(cls)
+    raw = dict(raw)
+    keys = raw.keys()
+    unknown = {key: raw.pop(key) for key in [k for k in keys if k not in plan.wires]} if keys - plan.wires else None
+    absent: list[str] = []
+    nulls: list[str] = []
+    for wire, spec in plan.strict:
+        value = raw.get(wire, _MISSING)
+        if value is _MISSING:
+            if spec.required:
+                raw[wire] = _placeholder(spec.kind)
+                absent.append(spec.attr)
+        elif value is None and not spec.nullable:
+            raw[wire] = _placeholder(spec.kind)
+            nulls.append(spec.attr)
+    for wire in keys & plan.descend:
+        value = raw[wire]
+        if value is not None:
+            raw[wire] = _convert_value(value, plan.fields[wire].kind, f"{path}.{wire}")
+    try:
+        obj = msgspec.convert(raw, cls)
+    except msgspec.ValidationError as exc:
+        raise _at(exc, path) from None
+    if unknown:
+        global _unknown_seen
+        obj._unknown = unknown
+        _unknown_seen = True
+    for attr in absent:
+        setattr(obj, attr, UNSET)
+    for attr in nulls:
+        setattr(obj, attr, None)
+    return obj
+
+
+def _convert_value(value: Any, kind: _Kind, path: str) -> Any:
+    tag = kind.tag
+    if tag == "struct":
+        assert kind.cls is not None
+        return _convert_struct(value, kind.cls, path) if type(value) is dict else value
+    if tag == "quantity":
+        if type(value) is int:
+            return str(value)
+        if type(value) is float:
+            return format(Decimal(repr(value)).normalize(), "f")
+        return value
+    item = kind.item
+    if item is None:
+        return value
+    if tag == "list" and type(value) is list:
+        return [_convert_value(v, item, f"{path}[{i}]") for i, v in enumerate(value)]
+    if tag == "map" and type(value) is dict:
+        return {k: _convert_value(v, item, f"{path}.{k}") for k, v in value.items()}
+    return value
+
+
+def _at(exc: msgspec.ValidationError, path: str) -> msgspec.ValidationError:
+    """The error with its JSON path made absolute (msgspec words paths relative to what it converted)."""
+    message = str(exc)
+    if path == "$":
+        return exc
+    if " - at `$" in message:
+        return msgspec.ValidationError(message.replace(" - at `$", f" - at `{path}", 1))
+    return msgspec.ValidationError(f"{message} - at `{path}`")
+
+
+def _lossless(cls: type[Self], raw: Any) -> Self:
+    if type(raw) is not dict:
+        # Let msgspec word the error ("Expected `object`, got ...").
+        return msgspec.convert(raw, cls)
+    with _gc_paused():
+        return _convert_struct(raw, cls, "$")
