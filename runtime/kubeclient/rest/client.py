@@ -204,6 +204,7 @@ class Watch(Generic[T]):
         self._decoder = decoder
         self._pending: list[WatchEvent[T]] = []
         self._closed = threading.Event()
+        self._ended = False  # the body was read to its end: the connection is back in the pool
         self._response, _ = client.execute(request, stream=True)
         self._chunks = self._response.iter_bytes()
 
@@ -217,6 +218,7 @@ class Watch(Generic[T]):
             try:
                 chunk = next(self._chunks)
             except StopIteration:
+                self._ended = True
                 self._pending.extend(self._decoder.flush())
                 self.close()
                 if not self._pending:
@@ -240,9 +242,12 @@ class Watch(Generic[T]):
         if self._closed.is_set():
             return
         self._closed.set()
-        # A read blocked on another thread is not woken by close() on Linux; shutting the socket down is.
-        stream = self._response.extensions.get("network_stream")
-        sock = stream.get_extra_info("socket") if stream is not None else None
+        # A read blocked on another thread is not woken by close() on Linux; shutting the socket down is. Only while
+        # the body is unread: a finished response has handed its connection back to the pool for other requests.
+        response = self._response
+        stream = response.extensions.get("network_stream")
+        in_use = not (response.is_closed or self._ended)
+        sock = stream.get_extra_info("socket") if stream is not None and in_use else None
         if sock is not None:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
