@@ -6,8 +6,8 @@ Semantics:
 - Two consecutive Deleted deltas collapse into one: the older is kept unless it is a `DeletedFinalStateUnknown`.
 - `delete` of a key neither queued nor in `known_objects` (or, without known objects, not queued) is ignored.
 - `replace(items, rv)` queues Replaced (Sync when `emit_delta_type_replaced=False`) for every item, then
-  Deleted(DeletedFinalStateUnknown(key, last known object)) for every known key missing from `items`
-  (known = `known_objects`, or the queued keys when there are none).
+  Deleted(DeletedFinalStateUnknown(key, newest queued object)) for every queued key missing from `items`, then
+  Deleted(DeletedFinalStateUnknown(key, known object)) for every key of `known_objects` neither listed nor queued.
 - `resync()` queues Sync for every known object whose key is not already queued.
 - `has_synced()`: true once any add/update/delete happened before the first replace, or once every key queued by the
   first replace has been popped and processed.
@@ -160,7 +160,7 @@ class DeltaFIFO:
             self._queue_action(DELETED, obj)
 
     def replace(self, items: list[Any], resource_version: str = "") -> None:
-        """Queue Replaced for each item and a tombstone Deleted for each known key missing from `items`."""
+        """Queue Replaced for each item and a tombstone Deleted for each queued or known key missing from `items`."""
         action = REPLACED if self.emit_delta_type_replaced else SYNC
         with self._cond:
             keys: set[str] = set()
@@ -168,15 +168,16 @@ class DeltaFIFO:
                 key = self.key_of(obj)
                 keys.add(key)
                 self._queue_action(action, obj, key)
-            if self.known_objects is None:
-                for key, deltas in list(self._items.items()):
-                    if key in keys:
-                        continue
-                    last = _unwrap(deltas[-1].object) if deltas else None
-                    self._queue_action(DELETED, DeletedFinalStateUnknown(key, last), key)
-            else:
+            # Queued keys first (client-go does both): a key added while disconnected and not popped yet is not in
+            # known_objects, and its queued Added would otherwise resurrect an object the server no longer has.
+            for key, deltas in list(self._items.items()):
+                if key in keys:
+                    continue
+                last = _unwrap(deltas[-1].object) if deltas else None
+                self._queue_action(DELETED, DeletedFinalStateUnknown(key, last), key)
+            if self.known_objects is not None:
                 for key in self.known_objects.list_keys():
-                    if key in keys:
+                    if key in keys or key in self._items:
                         continue
                     last = self.known_objects.get_by_key(key)
                     self._queue_action(DELETED, DeletedFinalStateUnknown(key, last), key)

@@ -567,8 +567,9 @@ class Reflector:
     """Runs a `ReflectorFlow` against a `ListerWatcher` on threads.
 
     `run()` blocks until `stop()`; `start()` runs it on a daemon thread. With `resync_period` > 0, a second thread
-    calls `store.resync()` every period when `should_resync()` (if given) says so. `sleep` (tests) replaces the
-    interruptible wait used for back-off.
+    calls `store.resync()` every period when `should_resync()` (if given) says so. `backoff` replaces the default
+    back-off (800 ms doubling to 30 s, reset after 2 minutes calm); `sleep` (tests) replaces the interruptible wait
+    used for back-off.
     """
 
     def __init__(
@@ -587,6 +588,7 @@ class Reflector:
         watch_error_handler: WatchErrorHandler | None = None,
         clock: Clock | None = None,
         rng: random.Random | None = None,
+        backoff: Backoff | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.lister_watcher = lister_watcher
@@ -601,6 +603,7 @@ class Reflector:
             watch_error_handler=watch_error_handler,
             clock=clock,
             rng=rng,
+            backoff=backoff,
         )
         self.name = name
         self.resync_period = resync_period

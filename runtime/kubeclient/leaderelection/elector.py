@@ -11,7 +11,8 @@
   holder changes (including to ourselves).
 - Release: with `release_on_cancel`, stopping while leader writes an empty holder with leaseDurationSeconds=1 so
   another candidate takes over at once.
-Constraints (as client-go): lease_duration > renew_deadline > 1.2 x retry_period > 0.
+Constraints (as client-go): lease_duration > renew_deadline > 1.2 x retry_period > 0. The decisions live in
+`kubeclient.leaderelection.core.ElectionCore`, shared with `AsyncLeaderElector`.
 """
 
 from __future__ import annotations
@@ -25,17 +26,12 @@ from collections.abc import Callable
 from typing import Any
 
 from kubeclient.errors import is_not_found
-from kubeclient.leaderelection.lease_lock import LeaderElectionRecord, LeaseLock
+from kubeclient.leaderelection.core import JITTER_FACTOR, ElectionCore, utcnow
+from kubeclient.leaderelection.lease_lock import LeaseLock
 
 __all__ = ["JITTER_FACTOR", "LeaderElector"]
 
 logger = logging.getLogger("kubeclient.leaderelection")
-
-JITTER_FACTOR = 1.2
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class LeaderElector:
@@ -51,15 +47,18 @@ class LeaderElector:
         on_new_leader: Callable[[str], None] | None = None,
         release_on_cancel: bool = True,
         monotonic: Callable[[], float] = time.monotonic,
-        now: Callable[[], dt.datetime] = _utcnow,
+        now: Callable[[], dt.datetime] = utcnow,
         rng: random.Random | None = None,
     ) -> None:
-        if retry_period <= 0 or renew_deadline <= 0 or lease_duration <= 0:
-            raise ValueError("leader election: lease_duration, renew_deadline and retry_period must be > 0")
-        if lease_duration <= renew_deadline:
-            raise ValueError("leader election: lease_duration must be greater than renew_deadline")
-        if renew_deadline <= JITTER_FACTOR * retry_period:
-            raise ValueError("leader election: renew_deadline must be greater than 1.2 x retry_period")
+        self.core = ElectionCore(
+            lock.identity,
+            lease_duration=lease_duration,
+            renew_deadline=renew_deadline,
+            retry_period=retry_period,
+            monotonic=monotonic,
+            now=now,
+            rng=rng,
+        )
         self.lock = lock
         self.identity = lock.identity
         self.lease_duration = lease_duration
@@ -70,21 +69,15 @@ class LeaderElector:
         self.on_new_leader = on_new_leader
         self.release_on_cancel = release_on_cancel
         self._monotonic = monotonic
-        self._now = now
-        self._rng = rng or random.Random()
-        self._observed: LeaderElectionRecord | None = None
-        self._observed_time = 0.0
-        self._reported_leader: str | None = None
         self._stop = threading.Event()
-        self._leading = threading.Event()
 
     # -- state -------------------------------------------------------------------------------------------------
 
     def is_leader(self) -> bool:
-        return self._observed is not None and self._observed.holder_identity == self.identity
+        return self.core.is_leader()
 
     def get_leader(self) -> str:
-        return self._observed.holder_identity if self._observed is not None else ""
+        return self.core.get_leader()
 
     def stop(self) -> None:
         """Ask `run()` to return (releasing the lease when configured)."""
@@ -94,93 +87,54 @@ class LeaderElector:
 
     def try_acquire_or_renew(self) -> bool:
         """One round: take or renew the lease if we may; True when we hold it afterwards."""
-        now = self._now()
-        desired = LeaderElectionRecord(
-            holder_identity=self.identity,
-            lease_duration_seconds=max(1, round(self.lease_duration)),
-            acquire_time=now,
-            renew_time=now,
-        )
         try:
             old = self.lock.get()
         except Exception as err:
             if not is_not_found(err):
                 logger.error("error retrieving %s: %s", self.lock.describe(), err)
                 return False
+            desired = self.core.initial_record()
             try:
                 self.lock.create(desired)
             except Exception as create_err:
                 logger.error("error initially creating %s: %s", self.lock.describe(), create_err)
                 return False
-            self._observe(desired)
+            self.core.observe(desired)
             return True
-        if old != self._observed:
-            self._observe(old)
-        expires = self._observed_time + old.lease_duration_seconds
-        if old.holder_identity and expires > self._monotonic() and old.holder_identity != self.identity:
+        record = self.core.next_record(old)
+        if record is None:
             logger.debug("lock is held by %s and has not yet expired", old.holder_identity)
             return False
-        if old.holder_identity == self.identity:
-            desired = LeaderElectionRecord(
-                holder_identity=self.identity,
-                lease_duration_seconds=desired.lease_duration_seconds,
-                acquire_time=old.acquire_time,
-                renew_time=now,
-                leader_transitions=old.leader_transitions,
-            )
-        else:
-            desired = LeaderElectionRecord(
-                holder_identity=self.identity,
-                lease_duration_seconds=desired.lease_duration_seconds,
-                acquire_time=now,
-                renew_time=now,
-                leader_transitions=old.leader_transitions + 1,
-            )
         try:
-            self.lock.update(desired)
+            self.lock.update(record)
         except Exception as err:
             logger.error("failed to update %s: %s", self.lock.describe(), err)
             return False
-        self._observe(desired)
+        self.core.observe(record)
         return True
 
-    def _observe(self, record: LeaderElectionRecord) -> None:
-        self._observed = record
-        self._observed_time = self._monotonic()
-
     def _report_transition(self) -> None:
-        leader = self.get_leader()
-        if leader and leader != self._reported_leader:
-            self._reported_leader = leader
-            if self.on_new_leader is not None:
-                try:
-                    self.on_new_leader(leader)
-                except Exception:
-                    logger.exception("on_new_leader failed")
+        leader = self.core.leader_to_report()
+        if leader is not None and self.on_new_leader is not None:
+            try:
+                self.on_new_leader(leader)
+            except Exception:
+                logger.exception("on_new_leader failed")
 
     def release(self) -> bool:
         """Give the lease up if we hold it: empty holder, 1 s duration."""
-        if not self.is_leader() or self._observed is None:
+        record = self.core.release_record()
+        if record is None:
             return True
-        now = self._now()
-        record = LeaderElectionRecord(
-            lease_duration_seconds=1,
-            acquire_time=now,
-            renew_time=now,
-            leader_transitions=self._observed.leader_transitions,
-        )
         try:
             self.lock.update(record)
         except Exception as err:
             logger.error("failed to release %s: %s", self.lock.describe(), err)
             return False
-        self._observe(record)
+        self.core.observe(record)
         return True
 
     # -- the loop ----------------------------------------------------------------------------------------------
-
-    def _jittered(self) -> float:
-        return self.retry_period * (1.0 + self._rng.random() * JITTER_FACTOR)
 
     def run(self) -> None:
         """Acquire, lead until the lease is lost or `stop()`, then return; `on_stopped_leading` runs on return."""
@@ -207,7 +161,7 @@ class LeaderElector:
             if succeeded:
                 logger.info("successfully acquired %s", self.lock.describe())
                 return True
-            if self._stop.wait(self._jittered()):
+            if self._stop.wait(self.core.jittered_retry()):
                 break
         return False
 

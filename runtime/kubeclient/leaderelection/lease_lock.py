@@ -4,6 +4,7 @@
 `DynamicClient.resource(GVR("coordination.k8s.io", "v1", "leases")).namespace(ns)`); typed objects with
 `to_dict()` are accepted too. `get()` returns the record (or raises NotFoundError), `create`/`update` write it;
 `update` sends the resourceVersion last read, so a concurrent writer makes it fail with a ConflictError.
+The same lock serves asyncio: over an `AsyncResourceClient`, use `aget` / `acreate` / `aupdate`.
 """
 
 from __future__ import annotations
@@ -77,26 +78,48 @@ class LeaseLock:
         self.identity = identity
         self._lease: dict[str, Any] | None = None
 
-    def get(self) -> LeaderElectionRecord:
-        lease = _as_dict(self.client.get(self.name))
-        self._lease = lease
-        return LeaderElectionRecord.from_spec(lease.get("spec") or {})
+    # -- bodies (shared by the sync and async calls) --------------------------------------------------------------
 
-    def create(self, record: LeaderElectionRecord) -> None:
-        body = {
+    def _record_of(self, lease: Any) -> LeaderElectionRecord:
+        self._lease = _as_dict(lease)
+        return LeaderElectionRecord.from_spec(self._lease.get("spec") or {})
+
+    def _create_body(self, record: LeaderElectionRecord) -> dict[str, Any]:
+        return {
             "apiVersion": "coordination.k8s.io/v1",
             "kind": "Lease",
             "metadata": {"name": self.name},
             "spec": record.to_spec(),
         }
-        self._lease = _as_dict(self.client.create(body))
 
-    def update(self, record: LeaderElectionRecord) -> None:
+    def _update_body(self, record: LeaderElectionRecord) -> dict[str, Any]:
         if self._lease is None:
             raise RuntimeError("LeaseLock.update: the lease was not read or created first")
         body = dict(self._lease)
         body["spec"] = record.to_spec()
-        self._lease = _as_dict(self.client.update(body))
+        return body
+
+    # -- threads ------------------------------------------------------------------------------------------------
+
+    def get(self) -> LeaderElectionRecord:
+        return self._record_of(self.client.get(self.name))
+
+    def create(self, record: LeaderElectionRecord) -> None:
+        self._lease = _as_dict(self.client.create(self._create_body(record)))
+
+    def update(self, record: LeaderElectionRecord) -> None:
+        self._lease = _as_dict(self.client.update(self._update_body(record)))
+
+    # -- asyncio ------------------------------------------------------------------------------------------------
+
+    async def aget(self) -> LeaderElectionRecord:
+        return self._record_of(await self.client.get(self.name))
+
+    async def acreate(self, record: LeaderElectionRecord) -> None:
+        self._lease = _as_dict(await self.client.create(self._create_body(record)))
+
+    async def aupdate(self, record: LeaderElectionRecord) -> None:
+        self._lease = _as_dict(await self.client.update(self._update_body(record)))
 
     def describe(self) -> str:
         return f"lease {self.name}"

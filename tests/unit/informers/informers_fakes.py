@@ -4,6 +4,7 @@ in-order FIFO with client-go's Replace semantics (Replaced per listed item, tomb
 from __future__ import annotations
 
 import asyncio
+import builtins
 import queue
 import threading
 from collections.abc import Callable
@@ -45,13 +46,13 @@ class DictIndexer:
         with self._lock:
             return self.items.get(k)
 
-    def list(self) -> list[Any]:
+    def list_keys(self) -> builtins.list[str]:
         with self._lock:
-            return list(self.items.values())
+            return builtins.list(self.items)
 
-    def list_keys(self) -> list[str]:
+    def list(self) -> builtins.list[Any]:
         with self._lock:
-            return list(self.items)
+            return builtins.list(self.items.values())
 
 
 class InOrderFIFO:
@@ -211,7 +212,8 @@ class AsyncLiveListerWatcher(LiveListerWatcher):
 
     @property
     def astreams(self) -> list[_AsyncStream]:
-        return self.__dict__.setdefault("_astreams", [])
+        streams: list[_AsyncStream] = self.__dict__.setdefault("_astreams", [])
+        return streams
 
     async def list(self, options: ListOptions) -> ListPage:  # type: ignore[override]
         return LiveListerWatcher.list(self, options)

@@ -1,8 +1,8 @@
 """AsyncReflector: drives `kubeclient.cache.reflector.ReflectorFlow` (the same rules) on asyncio.
 
 `await run()` lists and watches until cancelled or `stop()`; `start()` runs it as a task. With `resync_period` > 0
-a second task calls `store.resync()` every period when `should_resync()` says so. `sleep` (tests) replaces
-`asyncio.sleep` for back-off.
+a second task calls `store.resync()` every period when `should_resync()` says so. `backoff` replaces the default
+(800 ms doubling to 30 s); `sleep` (tests) replaces `asyncio.sleep` for back-off.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from kubeclient.cache.listwatch import AsyncListerWatcher, AsyncWatchStream
 from kubeclient.cache.reflector import (
     MIN_WATCH_TIMEOUT,
+    Backoff,
     Clock,
     CloseWatch,
     Effect,
@@ -52,6 +53,7 @@ class AsyncReflector:
         watch_error_handler: WatchErrorHandler | None = None,
         clock: Clock | None = None,
         rng: random.Random | None = None,
+        backoff: Backoff | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         self.lister_watcher = lister_watcher
@@ -66,6 +68,7 @@ class AsyncReflector:
             watch_error_handler=watch_error_handler,
             clock=clock,
             rng=rng,
+            backoff=backoff,
         )
         self.name = name
         self.resync_period = resync_period

@@ -1,0 +1,137 @@
+"""Leader election with two candidates over coordination.k8s.io/v1 Leases through the fake API server (threads
+and asyncio): exactly one leads, release hands over at once, and a silent leader is replaced after expiry."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from informers_live import LEASES, await_until, wait_until
+
+from kubeclient.dynamic import AsyncDynamicClient, DynamicClient
+from kubeclient.leaderelection import AsyncLeaderElector, LeaderElector, LeaseLock
+from kubeclient.testing import FakeAPIServer
+
+TIMING: dict[str, Any] = {"lease_duration": 1.0, "renew_deadline": 0.5, "retry_period": 0.1}
+
+
+@pytest.fixture
+def server() -> Iterator[FakeAPIServer]:
+    with FakeAPIServer() as srv:
+        yield srv
+
+
+def lease_spec(server: FakeAPIServer, name: str) -> dict[str, Any]:
+    with DynamicClient.for_config(server.config()) as dyn:
+        spec: dict[str, Any] = dyn.resource(LEASES, namespaced=True).namespace("default").get(name)["spec"]
+        return spec
+
+
+class Leading:
+    """Who leads right now, and whether two ever led at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.current: set[str] = set()
+        self.overlap = False
+        self.history: list[str] = []
+
+    def start(self, who: str) -> None:
+        with self._lock:
+            self.current.add(who)
+            self.history.append(who)
+            self.overlap = self.overlap or len(self.current) > 1
+
+    def end(self, who: str) -> None:
+        with self._lock:
+            self.current.discard(who)
+
+
+def test_two_thread_candidates_over_the_fake_server(server: FakeAPIServer) -> None:
+    leading = Leading()
+    electors: dict[str, LeaderElector] = {}
+    clients = [DynamicClient.for_config(server.config()) for _ in range(2)]
+    try:
+        for identity, dyn in zip(("a", "b"), clients, strict=True):
+
+            def started(stop: threading.Event, who: str = identity) -> None:
+                leading.start(who)
+                stop.wait()
+                leading.end(who)
+
+            lock = LeaseLock(dyn.resource(LEASES, namespaced=True).namespace("default"), "controller", identity)
+            electors[identity] = LeaderElector(lock, on_started_leading=started, **TIMING)
+        threads = {who: threading.Thread(target=e.run) for who, e in electors.items()}
+        for thread in threads.values():
+            thread.start()
+        wait_until(lambda: len(leading.history) == 1)
+        first = leading.history[0]
+        second = "b" if first == "a" else "a"
+        time.sleep(0.4)  # several retry periods: the other candidate keeps failing to acquire
+        assert leading.history == [first] and electors[second].get_leader() == first
+        assert lease_spec(server, "controller")["holderIdentity"] == first
+        electors[first].stop()
+        threads[first].join(5)
+        stopped_at = time.monotonic()
+        wait_until(lambda: leading.history == [first, second], timeout=5)
+        assert time.monotonic() - stopped_at < TIMING["lease_duration"]  # released: no waiting for expiry
+        spec = lease_spec(server, "controller")
+        assert spec["holderIdentity"] == second and spec["leaseTransitions"] == 1
+        electors[second].stop()
+        threads[second].join(5)
+        assert not leading.overlap
+        assert lease_spec(server, "controller")["holderIdentity"] == ""
+    finally:
+        for elector in electors.values():
+            elector.stop()
+        for dyn in clients:
+            dyn.close()
+
+
+def test_two_async_candidates_and_takeover_from_a_silent_leader(server: FakeAPIServer) -> None:
+    async def main() -> None:
+        leading = Leading()
+        async with (
+            AsyncDynamicClient.for_config(server.config()) as d1,
+            AsyncDynamicClient.for_config(server.config()) as d2,
+        ):
+
+            def make(identity: str, dyn: AsyncDynamicClient, **kw: Any) -> AsyncLeaderElector:
+                async def started(stop: asyncio.Event) -> None:
+                    leading.start(identity)
+                    try:
+                        await stop.wait()
+                    finally:
+                        leading.end(identity)
+
+                lock = LeaseLock(dyn.resource(LEASES, namespaced=True).namespace("default"), "ctrl", identity)
+                return AsyncLeaderElector(lock, on_started_leading=started, **TIMING, **kw)
+
+            # "a" never releases: cancelling it models a crashed leader whose lease must expire first.
+            a = make("a", d1, release_on_cancel=False)
+            task_a = asyncio.create_task(a.run())
+            await await_until(lambda: leading.history == ["a"])
+            b = make("b", d2)
+            task_b = asyncio.create_task(b.run())
+            await asyncio.sleep(0.3)
+            assert leading.history == ["a"] and b.get_leader() == "a"
+            loop = asyncio.get_running_loop()
+            task_a.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task_a
+            crashed_at = loop.time()
+            await await_until(lambda: leading.history == ["a", "b"], timeout=5)
+            # b waited for the lease to expire (by its own clock) before taking it over.
+            assert loop.time() - crashed_at >= TIMING["lease_duration"] - 2 * TIMING["retry_period"]
+            spec = lease_spec(server, "ctrl")
+            assert spec["holderIdentity"] == "b" and spec["leaseTransitions"] == 1
+            b.stop()
+            await asyncio.wait_for(task_b, 5)
+            assert not leading.overlap
+            assert lease_spec(server, "ctrl")["holderIdentity"] == ""
+
+    asyncio.run(main())
