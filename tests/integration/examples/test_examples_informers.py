@@ -1,0 +1,300 @@
+"""Scenarios 5-8 as programs: each example runs as a subprocess against a FakeAPIServer (through a kubeconfig) and
+prints exactly what the scenario promises; the long-running ones stop cleanly on SIGINT / SIGTERM."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kubeclient.dynamic import DynamicClient
+from kubeclient.schema import GVR
+from kubeclient.testing import FakeAPIServer, FaultRequest
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLES = ROOT / "examples"
+PODS = GVR("", "v1", "pods")
+NAMESPACES = GVR("", "v1", "namespaces")
+SECRETS = GVR("", "v1", "secrets")
+
+
+def pod(name: str, namespace: str = "default", **labels: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": namespace, "labels": labels},
+        "spec": {"containers": [{"name": "main", "image": "registry.k8s.io/pause:3.10"}]},
+    }
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    """No ambient cluster: the examples see only what the test passes."""
+    env = {k: v for k, v in os.environ.items() if k not in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST")}
+    env["HOME"] = str(home)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+class Program:
+    """A running example whose stdout lines are collected by a reader thread."""
+
+    def __init__(self, script: str, *args: str, env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(EXAMPLES / script), *args],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for raw in self.proc.stdout:
+            self.lines.put(raw.rstrip("\n"))
+
+    def expect(self, line: str, timeout: float = 15.0) -> None:
+        """Wait until `line` has been printed (lines seen before are kept)."""
+        while line not in self.seen:
+            try:
+                self.seen.append(self.lines.get(timeout=timeout))
+            except queue.Empty:
+                raise AssertionError(f"{line!r} not printed within {timeout} s; saw {self.seen}") from None
+
+    def stop(self, sig: signal.Signals, timeout: float = 15.0) -> tuple[int, str]:
+        self.proc.send_signal(sig)
+        try:
+            code = self.proc.wait(timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+        self._reader.join(5)
+        while not self.lines.empty():
+            self.seen.append(self.lines.get())
+        assert self.proc.stderr is not None
+        return code, self.proc.stderr.read()
+
+
+@pytest.fixture
+def server() -> Iterator[FakeAPIServer]:
+    with FakeAPIServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def kubeconfig(server: FakeAPIServer, tmp_path: Path) -> str:
+    return str(server.write_kubeconfig(tmp_path / "kubeconfig"))
+
+
+@pytest.fixture
+def dyn(server: FakeAPIServer) -> Iterator[DynamicClient]:
+    with DynamicClient.for_config(server.config()) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("script", "sig"),
+    [
+        ("informer_workqueue.py", signal.SIGINT),
+        ("informer_workqueue.py", signal.SIGTERM),
+        ("informer_workqueue_async.py", signal.SIGINT),
+        ("informer_workqueue_async.py", signal.SIGTERM),
+    ],
+)
+def test_informer_workqueue_processes_events_and_exits_cleanly(
+    script: str, sig: signal.Signals, dyn: DynamicClient, kubeconfig: str, tmp_path: Path
+) -> None:
+    pods = dyn.resource(PODS, namespaced=True)
+    pods.namespace("default").create(pod("web-1", app="web"))
+    pods.namespace("kube-system").create(pod("dns-0", "kube-system"))
+    program = Program(script, "--kubeconfig", kubeconfig, env=clean_env(tmp_path))
+    try:
+        program.expect("processing pod: namespace:default, podName:web-1")
+        program.expect("processing pod: namespace:kube-system, podName:dns-0")
+        pods.namespace("default").create(pod("web-2", app="web"))
+        program.expect("processing pod: namespace:default, podName:web-2")
+        pods.namespace("default").delete("web-1")
+        program.expect("pod default/web-1 does not exist anymore")
+    finally:
+        code, stderr = program.stop(sig)
+    assert code == 0, stderr
+    assert "pod controller stopped" in stderr and "Traceback" not in stderr
+    assert all(
+        re.fullmatch(r"processing pod: namespace:[\w-]+, podName:[\w-]+|pod [\w-]+/[\w-]+ does not exist anymore", line)
+        for line in program.seen
+    ), program.seen
+
+
+def test_indexer_example_prints_the_index_lookups(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / "indexer.py")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=clean_env(tmp_path),
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "keys: default/index-pod-1, default/index-pod-2, kube-system/index-pod-3",
+        'by_index("namespace", "default"): index-pod-1, index-pod-2',
+        'by_index("nodeName", "node2"): index-pod-2, index-pod-3',
+        'by_index("nodeName", "node1"): index-pod-1',
+        'index_keys("nodeName", "node2"): default/index-pod-2, kube-system/index-pod-3',
+        'list_index_func_values("nodeName"): node1, node2',
+        "nodeName index of a ConfigMap: []",
+    ]
+
+
+def test_lister_lists_from_the_cache_with_a_selector_and_no_request_after_sync(
+    server: FakeAPIServer, dyn: DynamicClient, kubeconfig: str, tmp_path: Path
+) -> None:
+    pods = dyn.resource(PODS, namespaced=True)
+    for obj in (
+        pod("web-2", app="web"),
+        pod("web-1", app="web", track="canary"),
+        pod("db-0", app="db"),
+        pod("api-0", app="api"),
+        pod("web-9", "kube-system", app="web"),
+    ):
+        pods.namespace(obj["metadata"]["namespace"]).create(obj)
+    requests: list[FaultRequest] = []
+
+    def record(req: FaultRequest) -> bool:
+        requests.append(req)
+        return False  # a recorder, never a delay
+
+    server.faults.add_latency(0.0, match=record)
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(EXAMPLES / "lister.py"),
+            "--kubeconfig",
+            kubeconfig,
+            "--selector",
+            "app in (web,api),!track",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=clean_env(tmp_path),
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "Pod name: api-0, Namespace: default",
+        "Pod name: web-2, Namespace: default",
+    ]
+    # The informer's single WatchList stream is the only request: listing came from the cache.
+    pod_requests = [r for r in requests if r.path.endswith("/pods")]
+    assert len(pod_requests) == 1 and pod_requests[0].watch, pod_requests
+    assert pod_requests[0].query.get("sendInitialEvents") == ["true"]
+    assert len(requests) == 1, requests
+
+
+def test_lister_without_a_configured_cluster_uses_a_seeded_fake_server(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / "lister.py")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=clean_env(tmp_path),
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "no cluster configured: using a fake API server" in out.stderr
+    assert out.stdout.splitlines() == ["Pod name: web-1, Namespace: default", "Pod name: web-2, Namespace: default"]
+
+
+def decoded_docker_config(secret: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(base64.b64decode(secret["data"][".dockerconfigjson"]))
+    return result
+
+
+def test_namespace_controller_injects_the_registry_secret(dyn: DynamicClient, kubeconfig: str, tmp_path: Path) -> None:
+    namespaces = dyn.resource(NAMESPACES, namespaced=False)
+    secrets = dyn.resource(SECRETS, namespaced=True)
+    namespaces.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-b"}})
+    secrets.namespace("team-b").create(
+        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "registry-secret"}, "stringData": {"x": "y"}}
+    )
+    env = clean_env(tmp_path)
+    env["REGISTRY_PASSWORD"] = "pw-0xdeadbeef"
+    args = ("--kubeconfig", kubeconfig, "--registry", "registry.test:5000", "--username", "robot")
+    program = Program("namespace_secret_controller.py", *args, env=env)
+    try:
+        program.expect("namespace default: secret registry-secret created")
+        program.expect("namespace team-b: secret registry-secret found")
+        namespaces.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-c"}})
+        program.expect("namespace team-c: secret registry-secret created")
+    finally:
+        code, stderr = program.stop(signal.SIGTERM)
+    assert code == 0, stderr
+    assert not any("kube-" in line for line in program.seen), program.seen
+    assert "pw-0xdeadbeef" not in "\n".join(program.seen) + stderr
+    secret = secrets.namespace("team-c").get("registry-secret")
+    assert secret["type"] == "kubernetes.io/dockerconfigjson"
+    auths = decoded_docker_config(secret)["auths"]
+    assert auths == {
+        "registry.test:5000": {
+            "username": "robot",
+            "password": "pw-0xdeadbeef",
+            "auth": base64.b64encode(b"robot:pw-0xdeadbeef").decode(),
+        }
+    }
+    # The Secret that was found is left alone.
+    assert ".dockerconfigjson" not in (secrets.namespace("team-b").get("registry-secret").get("data") or {})
+
+
+def test_namespace_controller_reports_status_messages_of_other_errors(server: FakeAPIServer, tmp_path: Path) -> None:
+    viewer = server.add_user("viewer", read_only=True)
+    kubeconfig = str(server.write_kubeconfig(tmp_path / "viewer", user=viewer))
+    program = Program("namespace_secret_controller.py", "--kubeconfig", kubeconfig, env=clean_env(tmp_path))
+    try:
+        program.expect(
+            'namespace default: error creating secret registry-secret: secrets is forbidden: User "viewer" cannot '
+            'create resource "secrets" in API group "" in the namespace "default"'
+        )
+    finally:
+        code, stderr = program.stop(signal.SIGINT)
+    assert code == 0, stderr
+
+
+def test_namespace_controller_runs_in_cluster_with_the_service_account(server: FakeAPIServer, tmp_path: Path) -> None:
+    # A pod's view: KUBERNETES_SERVICE_HOST/PORT and a mounted service-account directory, no kubeconfig anywhere.
+    account = tmp_path / "serviceaccount"
+    account.mkdir()
+    (account / "token").write_text(server.admin.token)
+    (account / "ca.crt").write_bytes(server.ca_pem or b"")
+    (account / "namespace").write_text("default")
+    env = clean_env(tmp_path)
+    env.update(
+        KUBERNETES_SERVICE_HOST=server.host,
+        KUBERNETES_SERVICE_PORT=str(server.port),
+        KUBECLIENT_SERVICE_ACCOUNT_DIR=str(account),
+    )
+    program = Program("namespace_secret_controller.py", env=env)
+    try:
+        program.expect("namespace default: secret registry-secret created")
+    finally:
+        code, stderr = program.stop(signal.SIGINT)
+    assert code == 0, stderr
+    assert "fake API server" not in stderr  # the cluster was found, not replaced by the demo server
