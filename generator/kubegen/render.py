@@ -218,7 +218,6 @@ def _package_files(model: APIModel) -> dict[str, str]:
     pkg = model.package
     files = {
         f"{pkg}/__init__.py": _render("package_init.py.j2", pkg, package=pkg),
-        f"{pkg}/_support.py": _render("_support.py.j2", pkg, package=pkg),
         # PEP 561: the package ships its types (the marker line is the whole content, which the PEP ignores).
         f"{pkg}/py.typed": MARKER + "\n",
         f"{pkg}/clientset.py": _render("clientset.py.j2", pkg, package=pkg, group_versions=model.group_versions),

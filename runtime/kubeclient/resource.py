@@ -7,8 +7,8 @@ falls back to one full list, skipping the objects it already yielded.
 """
 
 from kubeclient.resource_async import AsyncResourceClient
-from kubeclient.resource_base import ResourceBase
+from kubeclient.resource_base import AbsentVerb, ResourceBase
 from kubeclient.resource_plan import ResourceInfo
 from kubeclient.resource_sync import ResourceClient
 
-__all__ = ["AsyncResourceClient", "ResourceBase", "ResourceClient", "ResourceInfo"]
+__all__ = ["AbsentVerb", "AsyncResourceClient", "ResourceBase", "ResourceClient", "ResourceInfo"]

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, NoReturn, Self, TypeVar
 
 from kubeclient.resource_plan import (
     Call,
@@ -25,7 +25,15 @@ from kubeclient.resource_plan import (
 )
 from kubeclient.rest.request import encode_body
 
-__all__ = ["DEFAULT_PAGE_SIZE", "WATCH_READ_GRACE", "ResourceBase", "item_key", "items_and_continue", "response_codec"]
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "WATCH_READ_GRACE",
+    "AbsentVerb",
+    "ResourceBase",
+    "item_key",
+    "items_and_continue",
+    "response_codec",
+]
 
 T = TypeVar("T")
 L = TypeVar("L")
@@ -179,3 +187,21 @@ class ResourceBase(Generic[T, L]):
     def __repr__(self) -> str:
         where = f" namespace={self._namespace!r}" if self._namespace is not None else ""
         return f"<{type(self).__name__} {self.info.api_version} {self.info.plural}{where}>"
+
+
+class AbsentVerb:
+    """A class attribute of a generated client hiding a generic verb the server does not offer for its resource.
+
+    Reading it raises AttributeError (so `hasattr(client, "update")` is False), the way client-go's generated
+    interface of a resource simply lacks the method.
+    """
+
+    def __init__(self, verb: str) -> None:
+        self.verb = verb
+        self.owner = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.owner = owner.__name__
+
+    def __get__(self, obj: object, objtype: type | None = None) -> NoReturn:
+        raise AttributeError(f"{self.owner} has no verb {self.verb!r}: the server does not serve it for this resource")

@@ -13,18 +13,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from kubeclient.model import format_micro_time, parse_time
+
 __all__ = ["LeaderElectionRecord", "LeaseLock", "format_micro_time", "parse_micro_time"]
 
 
-def format_micro_time(t: dt.datetime) -> str:
-    """meta/v1 MicroTime: RFC 3339 with microseconds, UTC ("2024-01-02T03:04:05.000006Z")."""
-    return t.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def parse_micro_time(text: str | None) -> dt.datetime | None:
-    if not text:
-        return None
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    """A lease's MicroTime field, or None when unset."""
+    return parse_time(text) if text else None
 
 
 @dataclass(frozen=True)

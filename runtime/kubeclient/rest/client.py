@@ -18,7 +18,7 @@ import httpx
 from kubeclient.rest.flow import Result, Send, Sleep, Throttle, request_flow
 from kubeclient.rest.ratelimit import TokenBucket
 from kubeclient.rest.request import PreparedRequest, RequestBuilder, patch_content_type
-from kubeclient.rest.transport import client_kwargs, request_extensions
+from kubeclient.rest.transport import client_kwargs, request_extensions, request_timeout
 from kubeclient.rest.warnings import Warning, WarningHandler, log_once_handler
 from kubeclient.schema import api_path_prefix
 from kubeclient.watch import WatchDecoder, WatchEvent, raise_for_error
@@ -26,10 +26,6 @@ from kubeclient.watch import WatchDecoder, WatchEvent, raise_for_error
 __all__ = ["RESTClient", "Request", "Watch"]
 
 T = TypeVar("T")
-
-
-def _httpx_timeout(seconds: float | None) -> Any:
-    return httpx.Timeout(seconds) if seconds is not None else httpx.USE_CLIENT_DEFAULT
 
 
 class RESTClient:
@@ -145,7 +141,7 @@ class RESTClient:
             params=tuple(request.params),
             headers=request.headers,
             content=request.content,
-            timeout=_httpx_timeout(request.timeout),
+            timeout=request_timeout(request.timeout),
             extensions=self._extensions,
         )
         response = self.http.send(built, stream=action.stream)

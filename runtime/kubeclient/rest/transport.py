@@ -11,7 +11,7 @@ import httpx
 
 from kubeclient._version import __version__
 
-__all__ = ["DEFAULT_TIMEOUT", "client_kwargs", "default_user_agent", "request_extensions"]
+__all__ = ["DEFAULT_TIMEOUT", "client_kwargs", "default_user_agent", "request_extensions", "request_timeout"]
 
 # client-go has no overall request timeout by default; a generous connect timeout still catches dead endpoints.
 DEFAULT_TIMEOUT = httpx.Timeout(None, connect=30.0)
@@ -48,3 +48,8 @@ def client_kwargs(cfg: Any, *, http2: bool = False) -> dict[str, Any]:
 def request_extensions(cfg: Any) -> dict[str, Any] | None:
     """Per-request httpx extensions: the TLS server name when the kubeconfig overrides it."""
     return {"sni_hostname": cfg.tls_server_name} if cfg.tls_server_name else None
+
+
+def request_timeout(seconds: float | None) -> Any:
+    """A request's own timeout, or the client's default when it sets none."""
+    return httpx.Timeout(seconds) if seconds is not None else httpx.USE_CLIENT_DEFAULT
