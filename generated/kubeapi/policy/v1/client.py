@@ -12,11 +12,10 @@ from typing import Any
 
 import httpx
 
-from kubeclient.resource import AsyncResourceClient, ResourceClient, ResourceInfo
+from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
 from kubeclient.rest import AsyncRESTClient, RESTClient
 
-from kubeapi._support import AbsentVerb
 from kubeapi.policy.v1.models import PodDisruptionBudget, PodDisruptionBudgetList
 
 __all__ = [
