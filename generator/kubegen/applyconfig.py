@@ -17,6 +17,7 @@ from kubegen.models import (
     OBJECT_META,
     RUNTIME_MODULE,
     ClassDef,
+    ClassRef,
     ModelError,
     ModelModuleSpec,
     ModuleDef,
@@ -28,6 +29,8 @@ from kubegen.models import (
 __all__ = ["SUFFIX", "ApplyModuleDef", "Constructor", "apply_module_name", "build_apply_module", "render_apply_module"]
 
 SUFFIX = "ApplyConfiguration"
+# The metadata fields people set when applying; a kind's `with_labels(...)` merges into its metadata's.
+META_BUILDERS = ("labels", "annotations", "finalizers", "owner_references")
 
 
 def apply_module_name(models_module: str) -> str:
@@ -47,6 +50,8 @@ class Constructor:
     cls: str  # "DeploymentApplyConfiguration"
     metadata_cls: str | None  # local name of the ObjectMeta apply configuration; None: metadata is a plain mapping
     kind: str
+    # ObjectMeta builders offered on the kind itself, as client-go's `WithLabels` (those no field of the kind shadows)
+    meta_builders: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,14 @@ class ApplyModuleDef:
     self_type: str
     mapping: str
     model: str
+    owner_reference_cls: str
+
+    def meta_builders(self, cls: str) -> tuple[str, ...]:
+        """The metadata builders of the kind whose apply configuration class is `cls` (none for other classes)."""
+        return next((c.meta_builders for c in self.constructors if c.cls == cls and c.metadata_cls), ())
+
+    def metadata_cls(self, cls: str) -> str:
+        return next(c.metadata_cls for c in self.constructors if c.cls == cls and c.metadata_cls)
 
     @property
     def exports(self) -> list[str]:
@@ -90,15 +103,30 @@ def build_apply_module(spec: ModelModuleSpec) -> ApplyModuleDef:
         metadata = next((f for f in cls.fields if f.wire == "metadata"), None)
         if metadata is None or (metadata.ref_schema != OBJECT_META and metadata.ref is not None):
             continue  # not an object kind (Status, WatchEvent ...): nothing to apply
+        own = {f.name for f in cls.fields}
+        meta_builders = tuple(name for name in META_BUILDERS if name not in own)
         constructors.append(
-            Constructor(item.gvk.kind, "extract_" + field_name(item.gvk.kind), cls.name, metadata.ref, item.gvk.kind)
+            Constructor(
+                item.gvk.kind,
+                "extract_" + field_name(item.gvk.kind),
+                cls.name,
+                metadata.ref,
+                item.gvk.kind,
+                meta_builders,
+            )
         )
+    owner_reference = ""
+    if any(c.metadata_cls and "owner_references" in c.meta_builders for c in constructors):
+        # OwnerReference sits beside ObjectMeta (kubeapi.meta.v1 for CRD packages, whose documents lack it).
+        meta = spec.ref_to_class(OBJECT_META)
+        assert isinstance(meta, ClassRef), "ObjectMeta is a generated class wherever metadata_cls is set"
+        owner_reference = builder.name(apply_module_name(meta.module), "OwnerReference" + SUFFIX)
     merges = any(f.builder == "merge" for c in builder.classes for f in c.fields)
     mapping = builder.name("collections.abc", "Mapping") if kinds or merges else ""
     model = builder.name(RUNTIME_MODULE, "Model") if kinds else ""
     self_type = builder.name("typing", "Self")
     module = builder.module_def("ApplyConfiguration")
-    return ApplyModuleDef(module, tuple(constructors), self_type, mapping, model)
+    return ApplyModuleDef(module, tuple(constructors), self_type, mapping, model, owner_reference)
 
 
 def render_apply_module(spec: ModelModuleSpec) -> str:

@@ -188,6 +188,30 @@ def test_apply_configuration_builders(rendered: Any) -> None:
     assert ac.Deployment("cluster-wide").to_dict()["metadata"] == {"name": "cluster-wide"}
 
 
+def test_kinds_offer_the_metadata_builders_of_client_go(rendered: Any) -> None:
+    ac, meta_ac = rendered.applyconfigs("apps_v1"), rendered.applyconfigs("meta_v1")
+    owner = meta_ac.OwnerReferenceApplyConfiguration().with_kind("ReplicaSet").with_name("web-1").with_uid("u1")
+    dep = (
+        ac.Deployment("web", "ns")
+        .with_labels({"app": "web"})
+        .with_labels({"tier": "front"})
+        .with_annotations({"note": "x"})
+        .with_finalizers("example.com/a")
+        .with_owner_references(owner)
+    )
+    assert dep.to_dict()["metadata"] == {
+        "name": "web",
+        "namespace": "ns",
+        "labels": {"app": "web", "tier": "front"},
+        "annotations": {"note": "x"},
+        "finalizers": ["example.com/a"],
+        "ownerReferences": [{"kind": "ReplicaSet", "name": "web-1", "uid": "u1"}],
+    }
+    # A configuration without metadata gets one on first use; nested classes have no such builders.
+    assert ac.DeploymentApplyConfiguration().with_labels({"a": "b"}).to_dict()["metadata"] == {"labels": {"a": "b"}}
+    assert not hasattr(ac.DeploymentSpecApplyConfiguration(), "with_labels")
+
+
 def test_extract_builds_the_managers_apply_configuration(rendered: Any, wire: Wire) -> None:
     ac, apps = rendered.applyconfigs("apps_v1"), rendered.models("apps_v1")
     data = json.loads(wire("deployment.json"))
