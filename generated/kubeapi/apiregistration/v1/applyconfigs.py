@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Self
-from kubeapi.meta.v1.applyconfigs import ListMetaApplyConfiguration, ObjectMetaApplyConfiguration
+from kubeapi.meta.v1.applyconfigs import (
+    ListMetaApplyConfiguration,
+    ObjectMetaApplyConfiguration,
+    OwnerReferenceApplyConfiguration,
+)
 from kubeclient.model import ApplyConfiguration, Model, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
@@ -50,6 +54,31 @@ class APIServiceApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"ap
     def with_status(self, value: APIServiceStatusApplyConfiguration) -> Self:
         """Sets `status`."""
         self.status = value
+        return self
+
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
         return self
 
 

@@ -11,6 +11,7 @@ from kubeapi.meta.v1.applyconfigs import (
     LabelSelectorApplyConfiguration,
     ListMetaApplyConfiguration,
     ObjectMetaApplyConfiguration,
+    OwnerReferenceApplyConfiguration,
 )
 from kubeclient.model import ApplyConfiguration, IntOrString, Model, type_meta, UNSET, UnsetType
 
@@ -118,6 +119,31 @@ class IPAddressApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api
         self.spec = value
         return self
 
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
+        return self
+
 
 class IPAddressListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("networking.k8s.io/v1")
@@ -202,6 +228,31 @@ class IngressApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_v
         self.status = value
         return self
 
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
+        return self
+
 
 class IngressBackendApplyConfiguration(ApplyConfiguration, kw_only=True):
     resource: TypedLocalObjectReferenceApplyConfiguration | UnsetType | None = UNSET
@@ -242,6 +293,31 @@ class IngressClassApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"
     def with_spec(self, value: IngressClassSpecApplyConfiguration) -> Self:
         """Sets `spec`."""
         self.spec = value
+        return self
+
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
         return self
 
 
@@ -511,6 +587,31 @@ class NetworkPolicyApplyConfiguration(ApplyConfiguration, kw_only=True, rename={
         self.spec = value
         return self
 
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
+        return self
+
 
 class NetworkPolicyEgressRuleApplyConfiguration(ApplyConfiguration, kw_only=True):
     ports: list[NetworkPolicyPortApplyConfiguration] | UnsetType | None = UNSET
@@ -716,6 +817,31 @@ class ServiceCIDRApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"a
     def with_status(self, value: ServiceCIDRStatusApplyConfiguration) -> Self:
         """Sets `status`."""
         self.status = value
+        return self
+
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
         return self
 
 

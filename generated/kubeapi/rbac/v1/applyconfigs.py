@@ -9,6 +9,7 @@ from kubeapi.meta.v1.applyconfigs import (
     LabelSelectorApplyConfiguration,
     ListMetaApplyConfiguration,
     ObjectMetaApplyConfiguration,
+    OwnerReferenceApplyConfiguration,
 )
 from kubeclient.model import ApplyConfiguration, Model, type_meta, UNSET, UnsetType
 
@@ -81,6 +82,31 @@ class ClusterRoleApplyConfiguration(
         self.rules = [*(self.rules or ()), *values]
         return self
 
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
+        return self
+
 
 class ClusterRoleBindingApplyConfiguration(
     ApplyConfiguration, kw_only=True, rename={"api_version": "apiVersion", "role_ref": "roleRef"}
@@ -114,6 +140,31 @@ class ClusterRoleBindingApplyConfiguration(
     def with_subjects(self, *values: SubjectApplyConfiguration) -> Self:
         """Appends to `subjects`."""
         self.subjects = [*(self.subjects or ()), *values]
+        return self
+
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
         return self
 
 
@@ -234,6 +285,31 @@ class RoleApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_vers
         self.rules = [*(self.rules or ()), *values]
         return self
 
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
+        return self
+
 
 class RoleBindingApplyConfiguration(
     ApplyConfiguration, kw_only=True, rename={"api_version": "apiVersion", "role_ref": "roleRef"}
@@ -267,6 +343,31 @@ class RoleBindingApplyConfiguration(
     def with_subjects(self, *values: SubjectApplyConfiguration) -> Self:
         """Appends to `subjects`."""
         self.subjects = [*(self.subjects or ()), *values]
+        return self
+
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
         return self
 
 

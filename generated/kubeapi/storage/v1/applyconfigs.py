@@ -10,6 +10,7 @@ from kubeapi.meta.v1.applyconfigs import (
     LabelSelectorApplyConfiguration,
     ListMetaApplyConfiguration,
     ObjectMetaApplyConfiguration,
+    OwnerReferenceApplyConfiguration,
 )
 from kubeclient.model import ApplyConfiguration, Model, Quantity, Time, type_meta, UNSET, UnsetType
 
@@ -74,6 +75,31 @@ class CSIDriverApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api
     def with_spec(self, value: CSIDriverSpecApplyConfiguration) -> Self:
         """Sets `spec`."""
         self.spec = value
+        return self
+
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
         return self
 
 
@@ -215,6 +241,31 @@ class CSINodeApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_v
         self.spec = value
         return self
 
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
+        return self
+
 
 class CSINodeDriverApplyConfiguration(
     ApplyConfiguration, kw_only=True, rename={"node_id": "nodeID", "topology_keys": "topologyKeys"}
@@ -334,6 +385,31 @@ class CSIStorageCapacityApplyConfiguration(
         self.storage_class_name = value
         return self
 
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
+        return self
+
 
 class CSIStorageCapacityListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("storage.k8s.io/v1")
@@ -435,6 +511,31 @@ class StorageClassApplyConfiguration(
         self.volume_binding_mode = value
         return self
 
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
+        return self
+
 
 class StorageClassListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("storage.k8s.io/v1")
@@ -510,6 +611,31 @@ class VolumeAttachmentApplyConfiguration(ApplyConfiguration, kw_only=True, renam
     def with_status(self, value: VolumeAttachmentStatusApplyConfiguration) -> Self:
         """Sets `status`."""
         self.status = value
+        return self
+
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
         return self
 
 
@@ -643,6 +769,31 @@ class VolumeAttributesClassApplyConfiguration(
     def with_parameters(self, entries: Mapping[str, str]) -> Self:
         """Merges into `parameters`."""
         self.parameters = {**(self.parameters or {}), **entries}
+        return self
+
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
         return self
 
 
