@@ -60,3 +60,31 @@ def test_typed_crd_against_a_cluster_keeps_typed_packages_that_pass_mypy(tmp_pat
         capture_output=True, text=True, env=env, cwd=tmp_path, check=False, timeout=600,
     )  # fmt: skip
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_regenerating_for_a_cluster_with_a_new_group_changes_nothing_else(tmp_path: Path) -> None:
+    out = run("regenerate_new_version.py", "--out", str(tmp_path / "work"), home=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "snapshot of the cluster's documents written to snapshot/",
+        "kubegen diff openapi/kubernetes-1.36 snapshot:",
+        "  + group-version example.com/v1",
+        "  + group-version example.com/v1beta1",
+        "  2 added, 0 removed, 0 changed",
+        "regenerated kubeapi: 13 files added, 2 changed, 0 removed",
+        "  new packages: kubeapi/example_com, kubeapi/example_com/v1, kubeapi/example_com/v1beta1",
+        "  changed: kubeapi/clientset.py, kubeapi/informers/__init__.py",
+        "  removed: nothing",
+    ]
+    regenerated = tmp_path / "work" / "generated"
+    script = (
+        "import kubeapi\n"
+        "from kubeapi import Clientset\n"
+        "from kubeapi.example_com.v1 import Widget\n"
+        "from kubeapi.example_com.v1.client import WidgetClient\n"
+        "print(kubeapi.__file__, hasattr(Clientset, 'example_com_v1'), hasattr(Clientset, 'apps_v1'))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(regenerated))
+    imported = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.split() == [str(regenerated / "kubeapi" / "__init__.py"), "True", "True"]
