@@ -47,7 +47,8 @@ unasync: setup
 bench: setup
 	$(BIN)/python bench/run.py
 
-demo: setup
+# The main job: regenerate kubeapi from the committed snapshot (with progress), then the tour on a fake server.
+demo: generate
 	$(BIN)/python examples/tour.py
 
 clean:

@@ -24,6 +24,16 @@ def test_tour_runs() -> None:
     assert "token: REDACTED" in out.stdout and "token-from-a" not in out.stdout
     assert "deploy → deployments.v1.apps (Deployment, namespace)" in out.stdout
     assert "processed default/flaky after 4 attempt(s)" in out.stdout
+    for line in (
+        "  scaled through the scale subresource to 3",
+        '  server-side apply by a second manager: Apply failed with 1 conflict: conflict with "tour": '
+        ".metadata.labels.owner",
+        "  MODIFIED Pod watched {'app': 'demo', 'stage': 'two'}",
+        "  lister, app=api, served from memory: api-0, api-1, api-2",
+        "  created Widget gear: size=small, replicas=1 (defaulted)",
+        "  status subresource: readyReplicas=1",
+    ):
+        assert line in out.stdout.splitlines(), line
 
 
 def test_kubeconfig_example(tmp_path: Path) -> None:
