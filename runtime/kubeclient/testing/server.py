@@ -26,8 +26,13 @@ SNAPSHOT = Path("openapi") / "kubernetes-1.36"
 INITIAL_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 
+PACKAGED = Path(__file__).resolve().parent / "documents" / "kubernetes-1.36"
+
+
 def default_documents_dir() -> Path:
-    """The repository's `openapi/kubernetes-1.36`, found by walking up from this file."""
+    """The v1.36 documents shipped in the wheel, or in a checkout the repository's `openapi/kubernetes-1.36`."""
+    if (PACKAGED / "discovery").is_dir():
+        return PACKAGED
     for parent in Path(__file__).resolve().parents:
         candidate = parent / SNAPSHOT
         if (candidate / "discovery").is_dir():
