@@ -6,6 +6,7 @@ Everything but sending, sleeping and reading is shared with the sync client (`re
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Generator
 from contextlib import asynccontextmanager
 from typing import Any, Generic, Self, TypeVar
@@ -188,7 +189,7 @@ class AsyncWatch(Generic[T]):
         self._client = client
         self._request = request
         self._decoder = decoder
-        self._pending: list[WatchEvent[T]] = []
+        self._pending: deque[WatchEvent[T]] = deque()  # a chunk may hold many events
         self._response: httpx.Response | None = None
         self._chunks: AsyncIterator[bytes] | None = None
         self._closed = False
@@ -224,7 +225,7 @@ class AsyncWatch(Generic[T]):
                 await self.aclose()
                 raise
             self._pending.extend(self._decoder.feed(chunk))
-        event = self._pending.pop(0)
+        event = self._pending.popleft()
         try:
             raise_for_error(event)
         except Exception:

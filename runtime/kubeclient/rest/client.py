@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, Self, TypeVar
@@ -198,7 +199,7 @@ class Watch(Generic[T]):
 
     def __init__(self, client: RESTClient, request: PreparedRequest, decoder: WatchDecoder[T]) -> None:
         self._decoder = decoder
-        self._pending: list[WatchEvent[T]] = []
+        self._pending: deque[WatchEvent[T]] = deque()  # a chunk may hold many events
         self._closed = threading.Event()
         self._ended = False  # the body was read to its end: the connection is back in the pool
         self._response, _ = client.execute(request, stream=True)
@@ -226,7 +227,7 @@ class Watch(Generic[T]):
                 self.close()
                 raise
             self._pending.extend(self._decoder.feed(chunk))
-        event = self._pending.pop(0)
+        event = self._pending.popleft()
         try:
             raise_for_error(event)
         except Exception:
