@@ -2,7 +2,8 @@
 
 The blocks of one page share a namespace and run in order, as a reader would paste them. KUBECONFIG points at a
 FakeAPIServer started for the page (so `kubeclient.load_config()` finds it), HOME and KUBECACHEDIR at a temporary
-directory, which is also the working directory. Top-level `await` is allowed. A failure names the page and line.
+directory, which is also the working directory; PATH starts with this interpreter's scripts (`kubegen`).
+Top-level `await` is allowed. A failure names the page and line.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import ast
 import asyncio
 import inspect
+import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,8 @@ def test_page_blocks_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
         monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
         monkeypatch.setenv("HOME", str(tmp_path))
         monkeypatch.setenv("KUBECACHEDIR", str(tmp_path / "cache"))
+        # As in an activated virtualenv: the `kubegen` command the pages run is the one beside this interpreter.
+        monkeypatch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
         monkeypatch.chdir(tmp_path)
         namespace: dict[str, Any] = {"__name__": f"docs_{page.stem}"}
         for line, source in blocks:
