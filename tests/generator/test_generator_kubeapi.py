@@ -61,13 +61,15 @@ print(json.dumps([before, after]))
     assert not [m for m in after if m.startswith(("kubeapi.apps", "kubeapi.rbac", "kubeapi.batch"))]
 
 
-def test_model_import_does_not_load_clients() -> None:
+def test_model_import_does_not_load_clients_or_the_http_stack() -> None:
     out = run(
         """
 import sys
+from kubeapi import Clientset
 from kubeapi.core.v1 import Pod, ConfigMap
 from kubeapi.meta.v1 import ObjectMeta
-print(sorted(m for m in sys.modules if m.startswith("kubeapi.") and m.endswith(".client")))
+clients = [m for m in sys.modules if m.startswith("kubeapi.") and m.endswith(".client")]
+print(sorted(clients + [m for m in sys.modules if m == "httpx" or m.startswith(("httpx.", "kubeclient.rest"))]))
 """
     )
     assert out.strip() == "[]"
