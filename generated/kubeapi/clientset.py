@@ -10,11 +10,12 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self
 
-import httpx
-
-from kubeclient.rest import AsyncRESTClient, RESTClient
-
 if TYPE_CHECKING:
+    # Imported when a clientset is built, not when the package is: a program that only uses the models
+    # never loads the HTTP stack.
+    import httpx
+
+    from kubeclient.rest import AsyncRESTClient, RESTClient
     from kubeapi.admissionregistration.v1.client import (
         AsyncAdmissionregistrationV1Client,
         AdmissionregistrationV1Client,
@@ -76,6 +77,8 @@ class Clientset:
     @classmethod
     def for_config(cls, config: Any, *, transport: httpx.BaseTransport | None = None) -> Self:
         """A clientset for a `kubeclient.Config` (the transport is for tests and custom stacks)."""
+        from kubeclient.rest import RESTClient
+
         return cls(RESTClient.for_config(config, transport=transport))
 
     def close(self) -> None:
@@ -316,6 +319,8 @@ class AsyncClientset:
 
     @classmethod
     def for_config(cls, config: Any, *, transport: httpx.AsyncBaseTransport | None = None) -> Self:
+        from kubeclient.rest import AsyncRESTClient
+
         return cls(AsyncRESTClient.for_config(config, transport=transport))
 
     async def aclose(self) -> None:
