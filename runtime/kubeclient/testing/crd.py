@@ -18,6 +18,8 @@ SUB_VERBS = ("get", "patch", "update")
 META_PREFIX = "io.k8s.apimachinery.pkg.apis.meta.v1."
 OBJECT_META_REF = {"$ref": f"#/components/schemas/{META_PREFIX}ObjectMeta"}
 LIST_META_REF = {"$ref": f"#/components/schemas/{META_PREFIX}ListMeta"}
+# The scale subresource takes and returns autoscaling/v1 Scale (ScaleSpec, ScaleStatus share the prefix).
+SCALE_SCHEMA = "io.k8s.api.autoscaling.v1.Scale"
 WRITE_PARAMS = ("dryRun", "fieldManager", "fieldValidation")
 ONE_STORAGE = "must have exactly one version marked as storage version"
 AGE_DESCRIPTION = (
@@ -245,7 +247,9 @@ def openapi_document(info: CRDInfo, version: CRDVersion, meta_schemas: Mapping[s
     }
     gvk = {"group": info.group, "version": version.name, "kind": info.kind}
 
-    def op(action: str, description: str, schema: str, *, body: bool = False) -> dict[str, Any]:
+    def op(
+        action: str, description: str, schema: str, *, body: bool = False, kind: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         ref = {"schema": {"$ref": f"#/components/schemas/{schema}"}}
         out: dict[str, Any] = {"description": description}
         # Clients (kubectl's query-parameter verifier) look for these to know the server takes them.
@@ -256,7 +260,7 @@ def openapi_document(info: CRDInfo, version: CRDVersion, meta_schemas: Mapping[s
             out["requestBody"] = {"content": {"application/json": ref}, "required": True}
         out["responses"] = {"200": {"description": "OK", "content": {"application/json": ref}}}
         out["x-kubernetes-action"] = action
-        out["x-kubernetes-group-version-kind"] = gvk
+        out["x-kubernetes-group-version-kind"] = kind or gvk
         return out
 
     base = f"/apis/{info.group}/{version.name}"
@@ -282,8 +286,23 @@ def openapi_document(info: CRDInfo, version: CRDVersion, meta_schemas: Mapping[s
             "put": op("put", f"replace status of the specified {info.kind}", kind_name, body=True),
             "patch": op("patch", f"partially update status of the specified {info.kind}", kind_name, body=True),
         }
+    if version.scale is not None:
+        scale = {"group": "autoscaling", "version": "v1", "kind": "Scale"}
+        paths[f"{item}/scale"] = {
+            "get": op("get", f"read scale of the specified {info.kind}", SCALE_SCHEMA, kind=scale),
+            "put": op("put", f"replace scale of the specified {info.kind}", SCALE_SCHEMA, body=True, kind=scale),
+            "patch": op(
+                "patch", f"partially update scale of the specified {info.kind}", SCALE_SCHEMA, body=True, kind=scale
+            ),
+        }
     schemas: dict[str, Any] = {kind_name: kind_schema(info, version), list_name: list_schema}
-    schemas.update({k: v for k, v in meta_schemas.items() if k.startswith(META_PREFIX)})
+    schemas.update(
+        {
+            k: v
+            for k, v in meta_schemas.items()
+            if k.startswith(META_PREFIX) or (version.scale is not None and k.startswith(SCALE_SCHEMA))
+        }
+    )
     return {
         "openapi": "3.0.0",
         "info": {"title": "Kubernetes CRD Swagger", "version": "v0.1.0"},

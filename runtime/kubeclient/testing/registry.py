@@ -11,7 +11,14 @@ from typing import Any
 
 from kubeclient.apidocs import APIDocuments, GroupInfo, OpenAPIDocument, Resource, group_version_path
 from kubeclient.schema import GVK
-from kubeclient.testing.crd import META_PREFIX, CRDInfo, CRDVersion, merge_documents, openapi_document
+from kubeclient.testing.crd import (
+    META_PREFIX,
+    SCALE_SCHEMA,
+    CRDInfo,
+    CRDVersion,
+    merge_documents,
+    openapi_document,
+)
 
 Resolve = Callable[[Mapping[str, Any]], Mapping[str, Any]]
 
@@ -138,6 +145,12 @@ class Registry:
                 schemas = (self.docs.openapi_raw(path).get("components") or {}).get("schemas") or {}
                 if f"{META_PREFIX}ObjectMeta" in schemas:
                     self._meta_schemas = {k: v for k, v in schemas.items() if k.startswith(META_PREFIX)}
+                    break
+            # A CRD's scale subresource refers to autoscaling/v1 Scale, defined by the documents that serve scale.
+            for path in self.docs.openapi_paths():
+                schemas = (self.docs.openapi_raw(path).get("components") or {}).get("schemas") or {}
+                if SCALE_SCHEMA in schemas:
+                    self._meta_schemas.update({k: v for k, v in schemas.items() if k.startswith(SCALE_SCHEMA)})
                     break
         return self._meta_schemas
 

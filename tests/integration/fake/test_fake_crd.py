@@ -93,6 +93,15 @@ def test_crd_appears_in_discovery_and_openapi(with_crd: httpx.Client) -> None:
     schema = doc["components"]["schemas"]["com.example.v1.Widget"]
     assert schema["x-kubernetes-group-version-kind"] == [{"group": "example.com", "kind": "Widget", "version": "v1"}]
     assert "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" in doc["components"]["schemas"]
+    # Discovery lists widgets/scale, so the document has its operations and the autoscaling/v1 Scale they use.
+    scale = doc["paths"]["/apis/example.com/v1/namespaces/{namespace}/widgets/{name}/scale"]
+    assert set(scale) == {"get", "put", "patch"}
+    ref = scale["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert ref == "#/components/schemas/io.k8s.api.autoscaling.v1.Scale"
+    assert scale["get"]["x-kubernetes-group-version-kind"] == {"group": "autoscaling", "version": "v1", "kind": "Scale"}
+    assert {"io.k8s.api.autoscaling.v1.ScaleSpec", "io.k8s.api.autoscaling.v1.ScaleStatus"} <= set(
+        doc["components"]["schemas"]
+    )
 
 
 def test_custom_objects_validated_pruned_defaulted(with_crd: httpx.Client) -> None:
