@@ -69,6 +69,9 @@ def _status_for(code: int, retry_after: int | None) -> APIStatus:
     return APIStatus(code, "InternalError", "Internal error occurred: injected fault", details, retry_after=retry_after)
 
 
+AUTO = -1  # fail_next's default Retry-After: decided by the status
+
+
 class Faults:
     """The fault controls of one `FakeAPIServer`; safe to call from any thread."""
 
@@ -87,13 +90,17 @@ class Faults:
         return self._server.stall_watches()
 
     def fail_next(
-        self, count: int, *, status: int = 429, retry_after: int | None = 1, match: Predicate | None = None
+        self, count: int, *, status: int = 429, retry_after: int | None = AUTO, match: Predicate | None = None
     ) -> None:
-        """Answer the next `count` requests matching `match` (all when None) with `status` (429, 500, 503, ...)."""
+        """Answer the next `count` requests matching `match` (all when None) with `status` (429, 500, 503, ...).
+
+        `retry_after` is the Retry-After header in seconds; by default 1 for 429 and 503 (as the apiserver's
+        priority-and-fairness answers carry it) and none for other statuses, which clients then do not retry.
+        """
+        if retry_after == AUTO:
+            retry_after = 1 if status in (429, 503) else None
         with self._lock:
-            self._failures.append(
-                _Failure(count, status, retry_after if status in (429, 503) or retry_after else None, match)
-            )
+            self._failures.append(_Failure(count, status, retry_after, match))
 
     def add_latency(self, seconds: float, *, match: Predicate | None = None) -> None:
         """Delay matching requests by `seconds` before they are served (until `clear()`)."""

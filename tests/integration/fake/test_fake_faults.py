@@ -75,6 +75,16 @@ def test_fail_next_requests(kube_fake: FakeAPIServer, api: httpx.Client, code: i
     assert api.get(CM).status_code == 200
 
 
+@pytest.mark.parametrize(("code", "header"), [(429, "1"), (503, "1"), (500, None), (409, None)])
+def test_fail_next_default_retry_after_depends_on_the_status(
+    kube_fake: FakeAPIServer, api: httpx.Client, code: int, header: str | None
+) -> None:
+    kube_fake.faults.fail_next(1, status=code)
+    answer = api.get(CM)
+    assert answer.status_code == code
+    assert answer.headers.get("retry-after") == header
+
+
 def test_fault_request_sees_watch_verb(kube_fake: FakeAPIServer, api: httpx.Client) -> None:
     seen: list[FaultRequest] = []
 
