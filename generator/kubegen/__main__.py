@@ -1,0 +1,5 @@
+"""`python -m kubegen ...`: the kubegen command."""
+
+from kubegen.cli import main
+
+main()
