@@ -25,8 +25,9 @@ Known differences from kube-apiserver v1.36:
   selectable fields are not supported as field selectors.
 - Watches: bookmarks every `bookmark_interval` seconds; timeoutSeconds may be fractional; a watch at a future
   resourceVersion waits for it instead of answering 504 after 3 s; a list at a future one answers 504 at once.
-- Subresources beyond status, scale, pods/eviction (no disruption budgets), pods/binding and pods/log (empty) are
-  not modelled (405).
+- Subresources beyond status, scale, pods/eviction (no disruption budgets), pods/binding, pods/log (empty),
+  pods/ephemeralcontainers, pods/resize (resources taken as given, no QoS check) and namespaces/finalize are not
+  modelled (405).
 - OpenAPI documents are served as stored; /openapi/v2 does not include CRDs.
 """
 

@@ -40,6 +40,7 @@ from kubeclient.testing.status import (
     unsupported_media_type,
 )
 from kubeclient.testing.storage import Store, TooOld
+from kubeclient.testing.subresources import is_partial
 from kubeclient.testing.tables import partial_metadata, partial_metadata_list, table
 from kubeclient.testing.watch import Watcher, line, stream
 
@@ -295,8 +296,9 @@ class API:
         if verb == "create":
             obj = self.objects.create(ctx, self._json_body(req))
             return json_response(201, self.objects.render(res, obj), warnings=ctx.warnings)
-        if verb in ("update", "patch") and t.subresource not in ("", "status", "scale"):
-            raise method_not_allowed()  # ephemeralcontainers, resize, approval, ...: not modelled by the fake
+        modelled = t.subresource in ("", "status", "scale") or is_partial(res, t.subresource)
+        if verb in ("update", "patch") and not modelled:
+            raise method_not_allowed()  # approval, ...: not modelled by the fake
         if verb == "update":
             if t.subresource == "scale":
                 return json_response(200, self._update_scale(ctx, t.name, self._json_body(req)))

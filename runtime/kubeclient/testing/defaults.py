@@ -11,7 +11,8 @@ from kubeclient.apidocs import Resource
 Obj = dict[str, Any]
 
 
-def _container(c: Obj) -> None:
+def container_defaults(c: Obj) -> None:
+    """SetDefaults of a container, an init container or an ephemeral container."""
     if not isinstance(c, dict):
         return
     c.setdefault("resources", {})
@@ -30,9 +31,9 @@ def _container(c: Obj) -> None:
 def pod_spec(spec: Any) -> None:
     if not isinstance(spec, dict):
         return
-    for key in ("initContainers", "containers"):
+    for key in ("initContainers", "containers", "ephemeralContainers"):
         for c in spec.get(key) or []:
-            _container(c)
+            container_defaults(c)
     spec.setdefault("restartPolicy", "Always")
     spec.setdefault("terminationGracePeriodSeconds", 30)
     spec.setdefault("dnsPolicy", "ClusterFirst")

@@ -33,6 +33,7 @@ from kubeclient.testing.status import (
     too_large_rv,
 )
 from kubeclient.testing.storage import ResourceKey, Store, TooOld
+from kubeclient.testing.subresources import is_partial, partial_update
 from kubeclient.testing.validation import (
     SchemaValidator,
     prune_unknown,
@@ -318,6 +319,8 @@ class Objects:
                     new["status"] = obj["status"]
                 else:
                     new.pop("status", None)
+            elif is_partial(ctx.res, subresource):
+                new = partial_update(ctx.res, subresource, live, obj)
             else:
                 new = obj
                 if self.has_status(ctx.res):
@@ -379,9 +382,20 @@ class Objects:
 
     @staticmethod
     def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+        """A no-op write: equal but for the resourceVersion and managedFields timestamps. A change of ownership
+        alone (a second manager applying the same value, and so sharing the field) is a write, as on etcd."""
+
         def strip(o: Mapping[str, Any]) -> dict[str, Any]:
             meta = {k: v for k, v in (o.get("metadata") or {}).items() if k not in ("managedFields", "resourceVersion")}
-            return {**{k: v for k, v in o.items() if k not in ("metadata", "kind", "apiVersion")}, "metadata": meta}
+            owners = [
+                {k: v for k, v in e.items() if k != "time"}
+                for e in (o.get("metadata") or {}).get("managedFields") or []
+            ]
+            return {
+                **{k: v for k, v in o.items() if k not in ("metadata", "kind", "apiVersion")},
+                "metadata": meta,
+                "managedFields": owners,
+            }
 
         return strip(a) == strip(b)
 

@@ -25,6 +25,7 @@ from kubeclient.testing.status import (
     status_from_body,
     unsupported_media_type,
 )
+from kubeclient.testing.subresources import is_partial, partial_update
 
 JSON_PATCH = "application/json-patch+json"
 MERGE_PATCH = "application/merge-patch+json"
@@ -148,6 +149,10 @@ class _Patcher:
                 out["status"] = new["status"]
             else:
                 out.pop("status", None)
+            out["metadata"]["managedFields"] = (new.get("metadata") or {}).get("managedFields") or []
+            return out
+        if is_partial(self.ctx.res, self.subresource):
+            out = partial_update(self.ctx.res, self.subresource, live, new)
             out["metadata"]["managedFields"] = (new.get("metadata") or {}).get("managedFields") or []
             return out
         if self.objects.has_status(self.ctx.res):

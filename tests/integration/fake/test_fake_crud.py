@@ -443,7 +443,55 @@ def test_subresources_the_fake_does_not_model(api: httpx.Client) -> None:
     log = api.get(f"{pods}/p/log")
     assert (log.status_code, log.text) == (200, "")
     assert api.get(f"{pods}/p/exec").status_code == 405
-    assert api.put(f"{pods}/p/ephemeralcontainers", json={}).status_code == 405
+    approval = "/apis/certificates.k8s.io/v1/certificatesigningrequests/csr/approval"
+    assert api.put(approval, json={"metadata": {"name": "csr"}}).status_code == 405
+
+
+def test_ephemeral_containers_resize_and_finalize_write_only_their_fields(api: httpx.Client) -> None:
+    pods = "/api/v1/namespaces/default/pods"
+    container = {"name": "c", "image": "i", "resources": {"requests": {"cpu": "100m"}}}
+    api.post(pods, json={"metadata": {"name": "p", "labels": {"a": "1"}}, "spec": {"containers": [container]}})
+    live = api.get(f"{pods}/p/ephemeralcontainers").json()
+    assert live["kind"] == "Pod" and "ephemeralContainers" not in live["spec"]
+
+    live["spec"]["ephemeralContainers"] = [{"name": "dbg", "image": "busybox"}]
+    live["metadata"]["labels"] = {"a": "changed"}
+    answer = api.put(f"{pods}/p/ephemeralcontainers", json=live).json()
+    assert answer["spec"]["ephemeralContainers"][0]["terminationMessagePolicy"] == "File"  # defaulted
+    assert answer["metadata"]["labels"] == {"a": "1"} and answer["metadata"]["generation"] == 2
+    entry = answer["metadata"]["managedFields"][-1]
+    assert entry["subresource"] == "ephemeralcontainers"
+    removed = api.patch(
+        f"{pods}/p/ephemeralcontainers",
+        json={"spec": {"ephemeralContainers": None}},
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
+    assert removed.status_code == 422
+    assert removed.json()["details"]["causes"] == [
+        {
+            "reason": "FieldValueForbidden",
+            "message": 'Forbidden: existing ephemeral containers "dbg" may not be removed',
+            "field": "spec.ephemeralContainers",
+        }
+    ]
+
+    resize = {"spec": {"containers": [{"name": "c", "image": "other", "resources": {"requests": {"cpu": "200m"}}}]}}
+    resized = api.patch(
+        f"{pods}/p/resize", json=resize, headers={"Content-Type": "application/strategic-merge-patch+json"}
+    ).json()
+    assert resized["spec"]["containers"][0]["resources"] == {"requests": {"cpu": "200m"}}
+    assert resized["spec"]["containers"][0]["image"] == "i"
+
+    namespace = api.get("/api/v1/namespaces/default").json()
+    assert namespace["spec"]["finalizers"] == ["kubernetes"]
+    namespace["spec"]["finalizers"] = []
+    namespace["status"] = {"phase": "Terminating"}
+    finalized = api.put("/api/v1/namespaces/default/finalize", json=namespace).json()
+    assert not finalized["spec"].get("finalizers")
+    assert finalized["status"] == {"phase": "Active"}  # the status stays the live one
+    merge = {"Content-Type": "application/merge-patch+json"}
+    # finalize serves update only
+    assert api.patch("/api/v1/namespaces/default/finalize", json={}, headers=merge).status_code == 405
 
 
 def test_all_namespaces_path_only_lists_and_watches(api: httpx.Client) -> None:

@@ -79,6 +79,19 @@ def test_apply_creates_then_conflicts_like_real_server(api: httpx.Client) -> Non
     assert patch(api, f"{CM}/fresh", APPLY, as_json, fieldManager="me").json()["data"] == {"a": "x"}
 
 
+def test_apply_of_the_same_value_shares_the_field(api: httpx.Client) -> None:
+    applied = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: same\n"
+    first = patch(api, f"{CM}/cfg", APPLY, applied, fieldManager="alice").json()
+    # Nothing in the object changes, but ownership does: the write happens and both managers own data.a.
+    second = patch(api, f"{CM}/cfg", APPLY, applied, fieldManager="bob").json()
+    owners = {e["manager"]: e["fieldsV1"] for e in second["metadata"]["managedFields"]}
+    assert owners == {"alice": {"f:data": {"f:a": {}}}, "bob": {"f:data": {"f:a": {}}}}
+    assert int(second["metadata"]["resourceVersion"]) > int(first["metadata"]["resourceVersion"])
+    # Applying it again changes nothing at all: no write, the resourceVersion stays.
+    again = patch(api, f"{CM}/cfg", APPLY, applied, fieldManager="bob").json()
+    assert again["metadata"]["resourceVersion"] == second["metadata"]["resourceVersion"]
+
+
 def test_apply_requires_field_manager_and_force_requires_apply(api: httpx.Client) -> None:
     api.post(CM, json=configmap("cfg"))
     missing = patch(api, f"{CM}/cfg", APPLY, json.dumps(configmap("cfg")))
