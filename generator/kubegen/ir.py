@@ -57,6 +57,10 @@ _VERB_METHODS = {"get": "GET", "create": "POST", "update": "PUT", "patch": "PATC
 _SUBRESOURCE_VERB_ORDER = ("get", "create", "update", "patch")
 # Names a resource accessor must not take on a group-version client.
 _RESERVED_ACCESSORS = frozenset({"rest", "close", "aclose"})
+# Operations the OpenAPI documents as answering their request kind while kube-apiserver answers a meta/v1 Status
+# (the binding and eviction registries return `Status{status: Success}`).
+STATUS_SCHEMA = "io.k8s.apimachinery.pkg.apis.meta.v1.Status"
+ANSWERS_STATUS = frozenset({("", "pods", "binding", "create"), ("", "pods", "eviction", "create")})
 
 
 class GenerationError(ValueError):
@@ -470,6 +474,8 @@ class _Builder:
     ) -> list[SubresourceMethod]:
         response_name, response_text = _content(op, "responses", doc, pointer)
         request_name, _ = _content(op, "requestBody", doc, pointer)
+        if (res.group, res.plural, sub, verb) in ANSWERS_STATUS:
+            response_name = STATUS_SCHEMA
         response = self._ref(response_name, doc, pointer + "/responses")
         request = self._ref(request_name, doc, pointer + "/requestBody") if verb in ("create", "update") else None
         name = subresource_method(verb, sub)

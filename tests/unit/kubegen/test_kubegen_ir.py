@@ -121,7 +121,11 @@ def test_pod_subresource_methods(model: APIModel) -> None:
         "patch_resize",
     ]
     eviction = next(m for m in pods.subresource_methods if m.name == "create_eviction")
-    assert eviction.request == eviction.response == TypeRef("kubeapi.policy.v1.models", "Eviction")
+    assert eviction.request == TypeRef("kubeapi.policy.v1.models", "Eviction")
+    # The document says Eviction; kube-apiserver answers a Status, and so do binding's.
+    assert eviction.response == TypeRef("kubeapi.meta.v1.models", "Status")
+    binding = next(m for m in pods.subresource_methods if m.name == "create_binding")
+    assert binding.response == TypeRef("kubeapi.meta.v1.models", "Status")
     log = next(m for m in pods.subresource_methods if m.name == "get_log")
     assert log.call == "get_subresource_text"
     assert {p.name for p in log.params} >= {"container", "follow", "tail_lines", "since_seconds", "previous"}
