@@ -53,6 +53,7 @@ from kubeapi.core.v1.models import (
     ServiceAccountList,
     ServiceList,
 )
+from kubeapi.meta.v1 import models as _kubeapi_meta_v1
 from kubeapi.policy.v1 import models as _kubeapi_policy_v1
 
 __all__ = [
@@ -527,13 +528,13 @@ class PodClient(ResourceClient[Pod, PodList]):
         dry_run: str | Sequence[str] | bool | None = None,
         field_manager: str | None = None,
         field_validation: str | None = None,
-    ) -> Binding:
+    ) -> _kubeapi_meta_v1.Status:
         """POST binding of the object `name`."""
         return self.create_subresource(
             name,
             "binding",
             body,
-            response_type=Binding,
+            response_type=_kubeapi_meta_v1.Status,
             dry_run=dry_run,
             field_manager=field_manager,
             field_validation=field_validation,
@@ -595,13 +596,13 @@ class PodClient(ResourceClient[Pod, PodList]):
         dry_run: str | Sequence[str] | bool | None = None,
         field_manager: str | None = None,
         field_validation: str | None = None,
-    ) -> _kubeapi_policy_v1.Eviction:
+    ) -> _kubeapi_meta_v1.Status:
         """POST eviction of the object `name`."""
         return self.create_subresource(
             name,
             "eviction",
             body,
-            response_type=_kubeapi_policy_v1.Eviction,
+            response_type=_kubeapi_meta_v1.Status,
             dry_run=dry_run,
             field_manager=field_manager,
             field_validation=field_validation,
@@ -1200,13 +1201,13 @@ class AsyncPodClient(AsyncResourceClient[Pod, PodList]):
         dry_run: str | Sequence[str] | bool | None = None,
         field_manager: str | None = None,
         field_validation: str | None = None,
-    ) -> Binding:
+    ) -> _kubeapi_meta_v1.Status:
         """POST binding of the object `name`."""
         return await self.create_subresource(
             name,
             "binding",
             body,
-            response_type=Binding,
+            response_type=_kubeapi_meta_v1.Status,
             dry_run=dry_run,
             field_manager=field_manager,
             field_validation=field_validation,
@@ -1268,13 +1269,13 @@ class AsyncPodClient(AsyncResourceClient[Pod, PodList]):
         dry_run: str | Sequence[str] | bool | None = None,
         field_manager: str | None = None,
         field_validation: str | None = None,
-    ) -> _kubeapi_policy_v1.Eviction:
+    ) -> _kubeapi_meta_v1.Status:
         """POST eviction of the object `name`."""
         return await self.create_subresource(
             name,
             "eviction",
             body,
-            response_type=_kubeapi_policy_v1.Eviction,
+            response_type=_kubeapi_meta_v1.Status,
             dry_run=dry_run,
             field_manager=field_manager,
             field_validation=field_validation,
