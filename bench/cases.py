@@ -142,8 +142,10 @@ CASES: dict[str, Callable[[], tuple[Decode, Encode]]] = {
     "cloudcoil": cloudcoil_case,
 }
 
-# What a user types to get a client and the Pod type, timed in a fresh interpreter.
+# What a user types to get a client and the Pod type, timed in a fresh interpreter ("python": nothing, the bare
+# interpreter's RSS the others are read against).
 IMPORTS: dict[str, str] = {
+    "python": "pass",
     "kubeclient": "from kubeapi import Clientset; from kubeapi.core.v1 import Pod",
     "lightkube": "from lightkube import Client; from lightkube.resources.core_v1 import Pod",
     "kubernetes": "from kubernetes import client, config; from kubernetes.client import V1Pod",

@@ -1,8 +1,22 @@
 """`make bench`: every measurement side by side in one run, reported as ratios (ours vs each peer).
 
+    .venv/bin/python bench/run.py [--quick] [--only LIB ...] [--sections decode watch informer generation]
+                                  [--pods N] [--server-pods N] [--runs N] [--out DIR]
+
 Peers are installed into bench/.venv-peers from requirements-peers.txt (never into the project's environment);
-each number is the median of several runs, each case in a fresh interpreter. Results go to bench/results/:
-results.json (raw), results.md (the table the README shows) and results.png (the chart).
+each case runs in a fresh interpreter, and each number is the median of several runs. Sections:
+
+- decode: a synthetic PodList (podlist.py) decoded into each library's typed objects and encoded back, the memory
+  the decoded list holds, and the time and peak RSS of a fresh interpreter importing what a user types (cases.py);
+  json.loads and orjson are the floor.
+- watch: one fake API server (fakecluster.py) filled once; every library watches the same pods from the same
+  resourceVersion into its typed objects (streams.py): events/s and the client's CPU per event.
+- informer: our SharedInformerFactory pod informer synced from that server vs the same pods kept as plain dicts.
+- generation: `kubegen generate` of every built-in group-version beside a naive datamodel-codegen run on core/v1.
+
+Results go to bench/results/: results.json (raw), results.md (the tables the README shows) and results.png.
+`--quick` (small sizes, one run, written to a temporary directory unless --out is given) smokes the whole thing in
+well under a minute. A library or a section that fails is reported in the results, never fatal to the rest.
 """
 
 from __future__ import annotations
@@ -11,17 +25,33 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PEERS_VENV = HERE / ".venv-peers"
 RESULTS = HERE / "results"
+SNAPSHOT = ROOT / "openapi" / "kubernetes-1.36"
+OURS = "kubeclient"
 PEERS = ["lightkube", "kubernetes", "kubernetes_asyncio", "kr8s", "cloudcoil"]
 FLOORS = ["json.loads", "orjson"]
+SECTIONS = ["decode", "watch", "informer", "generation"]
+TIMEOUT = 1800.0  # one interpreter's measurement; kubernetes decoding 5000 pods five times takes minutes
+
+Results = dict[str, dict[str, Any]]
+
+
+class CaseFailed(Exception):
+    """A measurement that could not be taken; the message is the reason shown in the results."""
 
 
 def peers_python() -> Path:
@@ -40,31 +70,225 @@ def peers_python() -> Path:
     return python
 
 
+_peers: dict[str, str] = {}  # "python" or "error": installing the peers is tried once a run
+
+
 def interpreter(case: str) -> str:
-    return sys.executable if case == "kubeclient" else str(peers_python())
+    # Ours and the plain-dict baseline of the informer run in the project's environment, everything else (the
+    # floors need orjson) in the peers'.
+    if case in (OURS, "dicts"):
+        return sys.executable
+    if not _peers:
+        try:
+            _peers["python"] = str(peers_python())
+        except (subprocess.CalledProcessError, OSError) as exc:
+            _peers["error"] = f"the peers' environment could not be installed ({exc})"
+    if "error" in _peers:
+        raise CaseFailed(_peers["error"])
+    return _peers["python"]
 
 
-def run_case(*args: str, case: str) -> dict[str, float]:
+def run_case(*args: str, case: str) -> dict[str, Any]:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    out = subprocess.run(
-        [interpreter(case), str(HERE / "measure.py"), *args], check=True, capture_output=True, text=True, env=env
-    )
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    command = [interpreter(case), str(HERE / "measure.py"), *args]
+    try:
+        out = subprocess.run(command, check=True, capture_output=True, text=True, env=env, timeout=TIMEOUT)
+    except subprocess.CalledProcessError as exc:
+        lines = (exc.stderr or "").strip().splitlines()
+        raise CaseFailed(lines[-1] if lines else f"exit status {exc.returncode}") from None
+    except subprocess.TimeoutExpired:
+        raise CaseFailed(f"no answer within {TIMEOUT:.0f} s") from None
+    try:
+        return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    except (IndexError, ValueError):
+        raise CaseFailed(f"unreadable output: {out.stdout[-200:]!r}") from None
 
 
-def median_of(runs: int, *args: str, case: str) -> dict[str, float]:
+def median_of(runs: int, *args: str, case: str) -> dict[str, Any]:
     samples = [run_case(*args, case=case) for _ in range(runs)]
-    return {key: statistics.median(s[key] for s in samples) for key in samples[0]}
+    return {
+        key: statistics.median(s[key] for s in samples) if isinstance(value, int | float) else value
+        for key, value in samples[0].items()
+    }
 
 
-def ratio(ours: float, theirs: float) -> str:
+def measure_each(
+    cases: list[str], section: dict[str, Any], measure: Callable[[str, dict[str, Any]], None], label: str
+) -> None:
+    """Run `measure(case, row)` for every case; what it measured before failing is kept, the reason reported."""
+    results: Results = section.setdefault("results", {})
+    failures: dict[str, str] = section.setdefault("failures", {})
+    for case in cases:
+        print(f"{label}: {case} ...", flush=True)
+        row: dict[str, Any] = {}
+        try:
+            measure(case, row)
+        except CaseFailed as exc:
+            failures[case] = str(exc)
+            print(f"  {case}: {exc}", flush=True)
+        if row:
+            results[case] = row
+
+
+# sections
+
+
+def decode_section(cases: list[str], pods: int, runs: int, workdir: Path) -> dict[str, Any]:
+    sys.path.insert(0, str(HERE))
+    from podlist import pod_list_bytes
+
+    data = pod_list_bytes(pods)
+    data_file = workdir / "podlist.json"
+    data_file.write_bytes(data)
+    section: dict[str, Any] = {"pods": pods, "bytes": len(data), "runs": runs}
+
+    def measure(case: str, row: dict[str, Any]) -> None:
+        row.update(run_case("decode", case, str(data_file), str(runs), case=case))
+        row.update(run_case("memory", case, str(data_file), case=case))
+        if case not in FLOORS:
+            row.update(median_of(runs, "import", case, case=case))
+
+    measure_each(cases, section, measure, "decode")
+    try:
+        # What a bare interpreter weighs, to read the import RSS column against.
+        section["bare_rss_mb"] = median_of(runs, "import", "python", case=OURS)["import_rss_mb"]
+    except CaseFailed:
+        pass
+    data_file.unlink()
+    return section
+
+
+def server_sections(
+    cases: list[str], wanted: list[str], server_pods: int, runs: int, workdir: Path
+) -> dict[str, dict[str, Any]]:
+    sys.path.insert(0, str(HERE))
+    import fakecluster
+
+    out: dict[str, dict[str, Any]] = {}
+    print(f"filling the fake API server with {server_pods} pods ...", flush=True)
+    try:
+        cluster = fakecluster.start(server_pods, workdir)
+    except Exception as exc:
+        traceback.print_exc()
+        reason = f"the fake API server could not be started or filled: {exc!r}"
+        return {name: {"error": reason} for name in wanted}
+    try:
+        size = event_bytes(cluster)
+        common = {"pods": server_pods, "event_bytes": size, "create_s": cluster.create_s, "runs": runs}
+        config = (str(cluster.kubeconfig), cluster.namespace)
+        if "watch" in wanted:
+            out["watch"] = dict(common)
+
+            def watch(case: str, row: dict[str, Any]) -> None:
+                # The server runs on this process's threads, and nothing else here works meanwhile: this process's
+                # CPU time is what serving the events cost.
+                cpu = time.process_time()
+                row.update(median_of(runs, "watch", case, *config, cluster.rv, str(server_pods), case=case))
+                row["server_cpu_us_per_event"] = (time.process_time() - cpu) / (runs * server_pods) * 1e6
+
+            measure_each(cases, out["watch"], watch, "watch")
+            served = [r["server_cpu_us_per_event"] for r in out["watch"]["results"].values()]
+            if served:
+                out["watch"]["server_cpu_us_per_event"] = statistics.median(served)
+        if "informer" in wanted:
+            out["informer"] = dict(common)
+
+            def informer(case: str, row: dict[str, Any]) -> None:
+                for how in ("tracemalloc", "rss"):
+                    row.update(median_of(runs, "informer", case, how, *config, str(server_pods), case=case))
+
+            measure_each([OURS, "dicts"], out["informer"], informer, "informer")
+    finally:
+        cluster.stop()
+    return out
+
+
+def event_bytes(cluster: Any) -> float:
+    """The average size of one pod as the watch sends it."""
+    from kubeclient.dynamic import DynamicClient
+    from kubeclient.schema import GVR
+
+    with DynamicClient.for_config(cluster.server.config()) as dyn:
+        items = dyn.resource(GVR("", "v1", "pods")).namespace(cluster.namespace).list()["items"]
+    return sum(len(json.dumps(p, separators=(",", ":"))) for p in items) / max(len(items), 1)
+
+
+def generation_section(quick: bool, workdir: Path) -> dict[str, Any]:
+    """One timed run of each: generation takes seconds, and its spread is small beside the ratio it is read for."""
+    bin_dir = Path(sys.executable).parent
+    out = workdir / "generated"
+    kubegen = [
+        str(bin_dir / "kubegen"),
+        "generate",
+        "--from-dir",
+        str(SNAPSHOT),
+        "--package",
+        "kubeapi",
+        "--out",
+        str(out),
+    ]
+    # Naive: datamodel-codegen's defaults, on one document.
+    datamodel = [str(bin_dir / "datamodel-codegen"), "--input-file-type", "openapi", "--output", str(out), "--input"]
+    docs = SNAPSHOT / "openapi" / "v3"
+    if quick:
+        # A small group keeps the smoke run short; the full run measures the whole clientset.
+        jobs = {
+            "kubegen": ("kubegen, coordination.k8s.io only", [*kubegen, "--group", "coordination.k8s.io"]),
+            "datamodel-codegen": (
+                "datamodel-codegen, coordination.k8s.io/v1",
+                [*datamodel, str(docs / "apis__coordination.k8s.io__v1_openapi.json")],
+            ),
+        }
+    else:
+        jobs = {
+            "kubegen": ("kubegen, every built-in group-version", kubegen),
+            "kubegen core": ("kubegen, core group only", [*kubegen, "--group", "core"]),
+            "datamodel-codegen": (
+                "datamodel-codegen, core/v1 document (naive)",
+                [*datamodel, str(docs / "api__v1_openapi.json")],
+            ),
+        }
+    section: dict[str, Any] = {}
+
+    def measure(case: str, row: dict[str, Any]) -> None:
+        label, argv = jobs[case]
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir()
+        if not Path(argv[0]).exists():
+            raise CaseFailed(f"{Path(argv[0]).name} is not installed in {bin_dir}")
+        t = time.perf_counter()
+        try:
+            subprocess.run(argv, check=True, capture_output=True, text=True, timeout=TIMEOUT, cwd=workdir)
+        except subprocess.CalledProcessError as exc:
+            lines = (exc.stderr or exc.stdout or "").strip().splitlines()
+            raise CaseFailed(lines[-1] if lines else f"exit status {exc.returncode}") from None
+        except subprocess.TimeoutExpired:
+            raise CaseFailed(f"no answer within {TIMEOUT:.0f} s") from None
+        row["seconds"] = time.perf_counter() - t
+        row["label"] = label
+        written = list(out.rglob("*.py"))
+        row["files"] = len(written)
+        row["lines"] = sum(len(p.read_bytes().splitlines()) for p in written)
+        shown = [Path(argv[0]).name, *(a.replace(str(workdir), "$TMP").replace(f"{ROOT}/", "") for a in argv[1:])]
+        row["command"] = " ".join(shown)
+        shutil.rmtree(out, ignore_errors=True)
+
+    measure_each(list(jobs), section, measure, "generation")
+    return section
+
+
+# report
+
+
+def ratio(ours: float, theirs: float, better: str = "faster", worse: str = "slower") -> str:
+    """How ours compares, for quantities where lower is better (times, CPU)."""
     if ours <= 0 or theirs <= 0:
         return "n/a"
-    return f"{theirs / ours:.1f}× faster" if theirs >= ours else f"{ours / theirs:.1f}× slower"
+    return f"{theirs / ours:.1f}× {better}" if theirs >= ours else f"{ours / theirs:.1f}× {worse}"
 
 
 def mem_ratio(ours: float, theirs: float) -> str:
-    return f"{ours / theirs:.2f}×" if theirs > 0 else "n/a"
+    return f"{ours / theirs:.2f}×" if ours > 0 and theirs > 0 else "n/a"
 
 
 def machine() -> str:
@@ -81,97 +305,283 @@ def machine() -> str:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--pods", type=int, default=5000)
-    parser.add_argument("--runs", type=int, default=5, help="timed repetitions per case (median reported)")
-    parser.add_argument("--only", nargs="*", help="cases to run (default: all)")
-    args = parser.parse_args()
-    RESULTS.mkdir(exist_ok=True)
-    sys.path.insert(0, str(HERE))
-    from podlist import pod_list_bytes
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), *("| " + " | ".join(r) + " |" for r in rows)]
 
-    data_file = RESULTS / "podlist.json.tmp"
-    data = pod_list_bytes(args.pods)
-    data_file.write_bytes(data)
-    cases = args.only or ["kubeclient", *FLOORS, *PEERS]
-    results: dict[str, dict[str, float]] = {}
-    failures: dict[str, str] = {}
-    for case in cases:
-        print(f"measuring {case} ...", flush=True)
-        r: dict[str, float] = {}
-        try:
-            r.update(run_case("decode", case, str(data_file), str(args.runs), case=case))
-            r.update(run_case("memory", case, str(data_file), case=case))
-            if case not in FLOORS:
-                r.update(median_of(args.runs, "import", case, case=case))
-        except subprocess.CalledProcessError as exc:
-            # A peer that cannot run here is reported, not hidden; the others are still measured.
-            reason = (exc.stderr or "").strip().splitlines()[-1:] or ["failed"]
-            print(f"  {case}: {reason[0]}", flush=True)
-            failures[case] = reason[0]
-            continue
-        results[case] = r
-    data_file.unlink()
 
-    report = {
-        "machine": machine(),
-        "pods": args.pods,
-        "bytes": len(data),
-        "runs": args.runs,
-        "results": results,
-        "failures": failures,
-    }
-    (RESULTS / "results.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
-    ours = results.get("kubeclient")
-    lines = [
-        f"Decoding a synthetic {args.pods}-pod PodList ({len(data) / 1e6:.0f} MB), median of {args.runs} runs; "
-        f"measured on {report['machine']}.",
-        "",
-        "| library | decode | encode | memory held | import | ours vs it: decode | encode | memory | import |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for case, r in results.items():
-        cells = [
-            case,
-            f"{r['decode_s']:.3f} s",
-            f"{r['encode_s']:.3f} s",
-            f"{r['held_mb']:.0f} MB",
-            f"{r['import_s']:.3f} s" if "import_s" in r else "—",
+def cell(row: dict[str, Any], key: str, fmt: str) -> str:
+    return fmt.format(row[key]) if key in row else "—"
+
+
+def versus(ours: dict[str, Any] | None, row: dict[str, Any], key: str, how: Callable[[float, float], str]) -> str:
+    if ours is None or key not in ours or key not in row:
+        return "—"
+    return how(ours[key], row[key])
+
+
+def failures(section: dict[str, Any]) -> list[str]:
+    if "error" in section:
+        return [f"- not measured: {section['error']}"]
+    return [f"- {case} could not be measured: {why}" for case, why in section.get("failures", {}).items()]
+
+
+def median(section: dict[str, Any]) -> str:
+    runs = section.get("runs", 1)
+    return "One run" if runs == 1 else f"Median of {runs} runs"
+
+
+def ordered(results: Results) -> list[tuple[str, dict[str, Any]]]:
+    return sorted(results.items(), key=lambda item: item[0] != OURS)
+
+
+def decode_markdown(section: dict[str, Any]) -> list[str]:
+    results: Results = section.get("results", {})
+    ours = results.get(OURS)
+    rows = []
+    for case, r in ordered(results):
+        row = [
+            f"**{case}**" if case == OURS else case,
+            cell(r, "decode_s", "{:.3f} s"),
+            cell(r, "encode_s", "{:.3f} s"),
+            cell(r, "held_mb", "{:.0f} MB"),
+            cell(r, "import_s", "{:.3f} s"),
+            cell(r, "import_rss_mb", "{:.0f} MB"),
         ]
-        if ours and case != "kubeclient":
-            cells += [
-                ratio(ours["decode_s"], r["decode_s"]),
-                ratio(ours["encode_s"], r["encode_s"]),
-                mem_ratio(ours["held_mb"], r["held_mb"]),
-                ratio(ours["import_s"], r["import_s"]) if "import_s" in r else "—",
-            ]
+        if case == OURS:
+            row += [""] * 5
         else:
-            cells += ["", "", "", ""]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += [f"- {case} could not be measured: {why}" for case, why in failures.items()]
-    (RESULTS / "results.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
-    chart(report)
+            row += [
+                versus(ours, r, "decode_s", ratio),
+                versus(ours, r, "encode_s", ratio),
+                versus(ours, r, "held_mb", mem_ratio),
+                versus(ours, r, "import_s", ratio),
+                versus(ours, r, "import_rss_mb", mem_ratio),
+            ]
+        rows.append(row)
+    lines = [
+        "### Decode, encode, memory, import",
+        "",
+        f"A synthetic {section['pods']}-pod PodList ({section['bytes'] / 1e6:.0f} MB of JSON, ~"
+        f"{section['bytes'] / max(section['pods'], 1) / 1e3:.0f} KB a pod) decoded into each library's typed objects "
+        f"and encoded back; memory held by the decoded list (tracemalloc); the import a user types, in a fresh "
+        f"interpreter, and that interpreter's peak RSS after it. {median(section)}. "
+        "Memory ratios are ours ÷ theirs (below 1 is less).",
+        "",
+        *table(
+            [
+                "library",
+                "decode",
+                "encode",
+                "memory held",
+                "import",
+                "import RSS",
+                "ours vs it: decode",
+                "encode",
+                "memory",
+                "import",
+                "import RSS",
+            ],
+            rows,
+        ),
+    ]
+    if "bare_rss_mb" in section:
+        lines.append(f"\nA bare interpreter's RSS is {section['bare_rss_mb']:.0f} MB.")
+    return [*lines, *failures(section)]
 
 
-def chart(report: dict[str, object]) -> None:
-    """The PNG is drawn by the peers' environment, which has matplotlib; the project does not depend on it."""
-    script = f"""
-import json, matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-r = json.load(open({str(RESULTS / "results.json")!r}))["results"]
-names = list(r)
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-axes[0].barh(names, [r[n]["decode_s"] for n in names], color=["#2a7" if n == "kubeclient" else "#888" for n in names])
-axes[0].set_xlabel("decode PodList (s, lower is better)")
-axes[1].barh(names, [r[n]["held_mb"] for n in names], color=["#2a7" if n == "kubeclient" else "#888" for n in names])
-axes[1].set_xlabel("memory held (MB, lower is better)")
-fig.tight_layout()
-fig.savefig({str(RESULTS / "results.png")!r}, dpi=110)
-"""
-    subprocess.run([str(peers_python()), "-c", script], check=True)
+def watch_markdown(section: dict[str, Any]) -> list[str]:
+    lines = ["### Watch throughput", ""]
+    if "error" in section:
+        return [*lines, *failures(section)]
+    results: Results = section.get("results", {})
+    ours = results.get(OURS)
+    rows = []
+    for case, r in ordered(results):
+        rows.append(
+            [
+                f"**{case}**" if case == OURS else case,
+                cell(r, "events_per_s", "{:.0f}"),
+                cell(r, "cpu_us_per_event", "{:.0f} µs"),
+                f"`{r['object_type']}`" if "object_type" in r else "—",
+                "" if case == OURS else versus(ours, r, "watch_s", ratio),
+                "" if case == OURS else versus(ours, r, "cpu_us_per_event", lambda a, b: ratio(a, b, "less", "more")),
+            ]
+        )
+    lines += [
+        f"{section['pods']} pods (~{section['event_bytes'] / 1e3:.0f} KB each as sent) created on the fake API "
+        "server (plain HTTP); every library watches them from the same resourceVersion over one connection into its "
+        "typed objects, timed from the first ADDED event to the last. The fake server is Python too"
+        + (
+            f" and spends {section['server_cpu_us_per_event']:.0f} µs of CPU on each event it sends, so about "
+            f"{1e6 / section['server_cpu_us_per_event']:.0f} events/s is its ceiling"
+            if section.get("server_cpu_us_per_event")
+            else ""
+        )
+        + ": wall-clock rates near it are the server's limit and move with the machine's load. CPU per event is "
+        "the client's own cost, server speed aside; the floor rows parse into dicts, nothing typed"
+        + f". {median(section)}.",
+        "",
+        *table(["library", "events/s", "CPU per event", "objects", "ours vs it: throughput", "CPU"], rows),
+    ]
+    return [*lines, *failures(section)]
+
+
+def informer_markdown(section: dict[str, Any]) -> list[str]:
+    lines = ["### Informer memory", ""]
+    if "error" in section:
+        return [*lines, *failures(section)]
+    results: Results = section.get("results", {})
+    dicts = results.get("dicts")
+    labels = {
+        OURS: f"**{OURS}** SharedInformerFactory pod informer (typed)",
+        "dicts": "plain dicts (json.loads of one LIST, by namespace/name)",
+    }
+    rows = [
+        [
+            labels.get(case, case),
+            cell(r, "held_mb", "{:.0f} MB"),
+            cell(r, "rss_mb", "{:.0f} MB"),
+            "" if case == "dicts" else versus(r, dicts or {}, "held_mb", mem_ratio),
+            "" if case == "dicts" else versus(r, dicts or {}, "rss_mb", mem_ratio),
+        ]
+        for case, r in ordered(results)
+    ]
+    lines += [
+        f"The same {section['pods']} pods held in a synced cache: Python memory still allocated (tracemalloc) and "
+        "the growth of the resident set (what the OS sees, allocator slack included), each in its own interpreter. "
+        "The peers have no informer (kubernetes and kubernetes_asyncio have a bare watch, lightkube, kr8s and "
+        f"cloudcoil neither), so the baseline is dicts. {median(section)}.",
+        "",
+        *table(["cache", "held", "RSS growth", "vs dicts: held", "RSS"], rows),
+    ]
+    return [*lines, *failures(section)]
+
+
+def generation_markdown(section: dict[str, Any]) -> list[str]:
+    results: Results = section.get("results", {})
+    reference = results.get("datamodel-codegen")
+    rows = [
+        [
+            r["label"],
+            f"{r['seconds']:.1f} s",
+            f"{r['files']} files, {r['lines']:,} lines",
+            "" if case == "datamodel-codegen" else versus(r, reference or {}, "seconds", lambda a, b: f"{a / b:.1f}×"),
+            f"`{r['command']}`",
+        ]
+        for case, r in results.items()
+    ]
+    lines = [
+        "### Generation",
+        "",
+        "Wall time of one run each. kubegen writes models, apply configurations, clients, listers, informers and the "
+        "clientset, with docstrings; datamodel-codegen with its defaults writes models only. The target is the whole "
+        "built-in clientset in under 90 s on this machine.",
+        "",
+        *table(["run", "time", "output", "vs datamodel-codegen", "command"], rows),
+    ]
+    return [*lines, *failures(section)]
+
+
+def markdown(report: dict[str, Any]) -> str:
+    lines = [
+        f"Measured on {report['machine']}; load average {report['load']} when the run started. "
+        "Ratios say how kubeclient compares with each library.",
+    ]
+    if report.get("quick"):
+        lines.append("\n**A --quick run**: smoke-test sizes and one run each; these are not numbers to quote.")
+    for name, render in (
+        ("decode", decode_markdown),
+        ("watch", watch_markdown),
+        ("informer", informer_markdown),
+        ("generation", generation_markdown),
+    ):
+        if name in report:
+            lines += ["", *render(report[name])]
+    return "\n".join(lines) + "\n"
+
+
+def chart(results_json: Path, png: Path, *, install: bool) -> str | None:
+    """Draw the PNG with the peers' matplotlib; the reason when it cannot be drawn. A run of ours alone does not
+    install the peers' environment just for the chart."""
+    if not install and not (PEERS_VENV / "bin" / "python").exists():
+        return "matplotlib lives in bench/.venv-peers, which this run did not need and did not install"
+    try:
+        python = interpreter("chart")
+        subprocess.run(
+            [python, str(HERE / "chart.py"), str(results_json), str(png)],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    except CaseFailed as exc:
+        return str(exc)
+    except subprocess.CalledProcessError as exc:
+        lines = (exc.stderr or "").strip().splitlines()
+        return lines[-1] if lines else f"exit status {exc.returncode}"
+    except subprocess.TimeoutExpired:
+        return "no answer within 300 s"
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes and one run: a smoke test in seconds")
+    parser.add_argument("--pods", type=int, help="pods in the decoded PodList (default 5000, quick 200)")
+    parser.add_argument("--server-pods", type=int, help="pods watched and cached (default 2000, quick 100)")
+    parser.add_argument("--runs", type=int, help="repetitions per case, median reported (default 5, quick 1)")
+    parser.add_argument("--only", nargs="+", metavar="LIB", help=f"libraries to measure ({OURS} always is)")
+    parser.add_argument("--sections", nargs="+", choices=SECTIONS, default=SECTIONS, help="default: all")
+    parser.add_argument("--out", type=Path, help="results directory (default bench/results, quick a temp dir)")
+    args = parser.parse_args()
+    pods = args.pods or (200 if args.quick else 5000)
+    server_pods = args.server_pods or (100 if args.quick else 2000)
+    runs = args.runs or (1 if args.quick else 5)
+    out = args.out or (Path(tempfile.mkdtemp(prefix="kubeclient-bench-")) if args.quick else RESULTS)
+    known = [OURS, *FLOORS, *PEERS]
+    unknown = [case for case in args.only or [] if case not in known]
+    if unknown:
+        parser.error(f"unknown libraries {unknown}; known: {known}")
+    # Ours is always measured: every ratio is against it.
+    cases = [case for case in known if case == OURS or args.only is None or case in args.only]
+    out.mkdir(parents=True, exist_ok=True)
+
+    report: dict[str, Any] = {
+        "machine": machine(),
+        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "quick": args.quick,
+    }
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="kubeclient-bench-") as tmp:
+        workdir = Path(tmp)
+        for name in args.sections:
+            if name in report:
+                continue
+            try:
+                if name == "decode":
+                    report["decode"] = decode_section(cases, pods, runs, workdir)
+                elif name in ("watch", "informer"):
+                    wanted = [s for s in ("watch", "informer") if s in args.sections]
+                    report.update(server_sections(cases, wanted, server_pods, runs, workdir))
+                else:
+                    report["generation"] = generation_section(args.quick, workdir)
+            except Exception as exc:
+                # A bug here must not cost the sections already measured.
+                traceback.print_exc()
+                together = ("watch", "informer") if name in ("watch", "informer") else (name,)
+                for failed in together:
+                    report.setdefault(failed, {"error": f"{type(exc).__name__}: {exc}"})
+    report["seconds"] = time.perf_counter() - started
+
+    results_json = out / "results.json"
+    results_json.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    text = markdown(report)
+    problem = chart(results_json, out / "results.png", install=cases != [OURS])
+    if problem:
+        text += f"\nThe chart could not be drawn: {problem}\n"
+    (out / "results.md").write_text(text)
+    print(text)
+    print(f"results in {out} ({report['seconds']:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,283 @@
+"""How each library watches pods into its own typed objects, and how our informer's cache compares with plain dicts.
+
+Run inside the measured interpreter (see measure.py) against the fake API server that run.py started and filled
+(see fakecluster.py). Every watch starts at the same resourceVersion, so every library receives the same ADDED
+events over one connection; the clock runs from the first event to the last, which leaves out connection set-up
+and each library's lazy first-use work. Beside wall time we take the process's CPU time over the same span: the
+fake server is Python too and may be slower than the fastest clients, and CPU per event is what the client spends
+whether or not it waits for the server.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+class Counter:
+    """Counts ADDED events; `seen` says when the last one has arrived."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.n = 0
+        self.object_type = ""
+        self.wall = (0.0, 0.0)
+        self.cpu = (0.0, 0.0)
+
+    def seen(self, event_type: str, obj: Any) -> bool:
+        if event_type != "ADDED":
+            return False
+        self.n += 1
+        if self.n == 1:
+            self.object_type = f"{type(obj).__module__}.{type(obj).__qualname__}"
+            self.wall = (time.perf_counter(), 0.0)
+            self.cpu = (time.process_time(), 0.0)
+        if self.n < self.count:
+            return False
+        self.wall = (self.wall[0], time.perf_counter())
+        self.cpu = (self.cpu[0], time.process_time())
+        return True
+
+    def result(self) -> dict[str, Any]:
+        if self.n < self.count:
+            raise RuntimeError(f"the watch ended after {self.n} of {self.count} ADDED events")
+        events = self.count - 1  # the first event starts the clock
+        wall = self.wall[1] - self.wall[0]
+        cpu = self.cpu[1] - self.cpu[0]
+        return {
+            "events": events,
+            "watch_s": wall,
+            "events_per_s": events / wall if wall > 0 else 0.0,
+            "cpu_us_per_event": cpu / events * 1e6 if events else 0.0,
+            "object_type": self.object_type,
+        }
+
+
+Watch = Callable[[str, str, str, Counter], None]
+
+
+def watch_kubeclient(kubeconfig: str, namespace: str, rv: str, counter: Counter) -> None:
+    from kubeapi import Clientset
+    from kubeclient.config import load_config
+
+    with (
+        Clientset.for_config(load_config(kubeconfig)) as cs,
+        cs.core_v1.pods(namespace).watch(resource_version=rv) as w,
+    ):
+        for event in w:
+            if counter.seen(event.type, event.object):
+                break
+
+
+def watch_raw(loads: Callable[[bytes], Any]) -> Watch:
+    """The floor: the same stream read with httpx and parsed into dicts, no typed objects."""
+
+    def watch(kubeconfig: str, namespace: str, rv: str, counter: Counter) -> None:
+        import httpx
+
+        config = json.loads(Path(kubeconfig).read_text())
+        server = config["clusters"][0]["cluster"]["server"]
+        token = config["users"][0]["user"]["token"]
+        url = f"{server}/api/v1/namespaces/{namespace}/pods"
+        params = {"watch": "1", "resourceVersion": rv}
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(timeout=None) as client, client.stream("GET", url, params=params, headers=headers) as r:
+            r.raise_for_status()
+            rest = b""
+            for chunk in r.iter_raw():
+                lines = (rest + chunk).split(b"\n")
+                rest = lines.pop()
+                for line in lines:
+                    event = loads(line)
+                    if counter.seen(event["type"], event["object"]):
+                        return
+
+    return watch
+
+
+def watch_orjson(kubeconfig: str, namespace: str, rv: str, counter: Counter) -> None:
+    import orjson
+
+    watch_raw(orjson.loads)(kubeconfig, namespace, rv, counter)
+
+
+def watch_lightkube(kubeconfig: str, namespace: str, rv: str, counter: Counter) -> None:
+    from lightkube import Client, KubeConfig
+    from lightkube.resources.core_v1 import Pod
+
+    client = Client(config=KubeConfig.from_file(kubeconfig))
+    for event_type, pod in client.watch(Pod, namespace=namespace, resource_version=rv):
+        if counter.seen(event_type, pod):
+            break
+
+
+def watch_kubernetes(kubeconfig: str, namespace: str, rv: str, counter: Counter) -> None:
+    from kubernetes import client, config, watch
+
+    config.load_kube_config(config_file=kubeconfig)
+    v1 = client.CoreV1Api()
+    w = watch.Watch()
+    for event in w.stream(v1.list_namespaced_pod, namespace, resource_version=rv):
+        if counter.seen(event["type"], event["object"]):
+            w.stop()
+            break
+
+
+def watch_kubernetes_asyncio(kubeconfig: str, namespace: str, rv: str, counter: Counter) -> None:
+    import asyncio
+
+    from kubernetes_asyncio import client, config, watch
+
+    async def run() -> None:
+        await config.load_kube_config(config_file=kubeconfig)
+        async with client.ApiClient() as api:
+            v1 = client.CoreV1Api(api)
+            async with watch.Watch() as w:
+                async for event in w.stream(v1.list_namespaced_pod, namespace, resource_version=rv):
+                    if counter.seen(event["type"], event["object"]):
+                        w.stop()
+                        break
+
+    asyncio.run(run())
+
+
+def watch_kr8s(kubeconfig: str, namespace: str, rv: str, counter: Counter) -> None:
+    import asyncio
+
+    import kr8s.asyncio
+
+    async def run() -> None:
+        # kr8s's asyncio API: its sync one runs this same generator on a helper thread.
+        api = await kr8s.asyncio.api(kubeconfig=kubeconfig)
+        async for event_type, pod in api.watch("pods", namespace=namespace, since=rv):
+            if counter.seen(event_type, pod):
+                break
+
+    asyncio.run(run())
+
+
+def watch_cloudcoil(kubeconfig: str, namespace: str, rv: str, counter: Counter) -> None:
+    from cloudcoil.client import Config
+    from cloudcoil.models.kubernetes.core.v1 import Pod
+
+    with Config(kubeconfig=kubeconfig):
+        for event_type, pod in Pod.watch(namespace=namespace, resource_version=rv):
+            if counter.seen(event_type, pod):
+                break
+
+
+WATCHES: dict[str, Watch] = {
+    "kubeclient": watch_kubeclient,
+    "json.loads": watch_raw(json.loads),
+    "orjson": watch_orjson,
+    "lightkube": watch_lightkube,
+    "kubernetes": watch_kubernetes,
+    "kubernetes_asyncio": watch_kubernetes_asyncio,
+    "kr8s": watch_kr8s,
+    "cloudcoil": watch_cloudcoil,
+}
+
+
+def watch_throughput(case: str, kubeconfig: str, namespace: str, rv: str, count: int) -> dict[str, Any]:
+    counter = Counter(count)
+    WATCHES[case](kubeconfig, namespace, rv, counter)
+    return counter.result()
+
+
+# informer memory
+
+
+def _rss_bytes() -> int:
+    """Resident memory now (not the peak): the informer is measured while it holds its cache."""
+    import os
+
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def _hold_informer(kubeconfig: str, namespace: str, count: int) -> Callable[[], tuple[object, Callable[[], None]]]:
+    """Our typed pod informer, synced; gives (what it holds, how to stop it)."""
+    from kubeapi import Clientset
+    from kubeapi.core.v1 import Pod
+    from kubeapi.informers import SharedInformerFactory
+    from kubeclient.config import load_config
+
+    cs = Clientset.for_config(load_config(kubeconfig))
+    # First use builds decoders and loads modules; that is not the cache's memory.
+    cs.core_v1.pods(namespace).list(limit=1)
+    Pod.from_json(json.dumps({"metadata": {"name": "warm"}}).encode())
+
+    def start() -> tuple[object, Callable[[], None]]:
+        factory = SharedInformerFactory(cs, namespace=namespace)
+        pods = factory.core_v1.pods()
+        pods.informer()
+        factory.start()
+        if not all(factory.wait_for_cache_sync(timeout=600).values()):
+            raise RuntimeError("the pod informer did not sync")
+        held = pods.lister().list()
+        if len(held) != count:
+            raise RuntimeError(f"the informer holds {len(held)} pods, expected {count}")
+
+        def stop() -> None:
+            factory.shutdown()
+            cs.close()
+
+        return pods, stop
+
+    return start
+
+
+def _hold_dicts(kubeconfig: str, namespace: str, count: int) -> Callable[[], tuple[object, Callable[[], None]]]:
+    """The baseline: the same pods from one LIST, parsed by json.loads and kept by namespace/name like a store."""
+    import httpx
+
+    config = json.loads(Path(kubeconfig).read_text())
+    server = config["clusters"][0]["cluster"]["server"]
+    headers = {"Authorization": f"Bearer {config['users'][0]['user']['token']}"}
+    client = httpx.Client(base_url=server, headers=headers, timeout=None)
+    client.get(f"/api/v1/namespaces/{namespace}/pods", params={"limit": "1"}).raise_for_status()
+
+    def start() -> tuple[object, Callable[[], None]]:
+        response = client.get(f"/api/v1/namespaces/{namespace}/pods")
+        response.raise_for_status()
+        items = json.loads(response.content)["items"]
+        del response
+        store = {f"{p['metadata']['namespace']}/{p['metadata']['name']}": p for p in items}
+        if len(store) != count:
+            raise RuntimeError(f"the list holds {len(store)} pods, expected {count}")
+        return store, client.close
+
+    return start
+
+
+HOLDERS = {"kubeclient": _hold_informer, "dicts": _hold_dicts}
+
+
+def informer_memory(case: str, how: str, kubeconfig: str, namespace: str, count: int) -> dict[str, Any]:
+    """Memory the synced cache holds: by tracemalloc (Python allocations still alive) or by resident-set growth
+    (what the OS sees, allocator slack included); each in its own interpreter, tracemalloc's book-keeping would
+    swell the RSS."""
+    start = HOLDERS[case](kubeconfig, namespace, count)
+    gc.collect()
+    if how == "tracemalloc":
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        held, stop = start()
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - base
+        tracemalloc.stop()
+        key = "held_mb"
+    else:
+        base = _rss_bytes()
+        held, stop = start()
+        gc.collect()
+        grown = _rss_bytes() - base
+        key = "rss_mb"
+    stop()
+    del held
+    return {key: grown / 1e6}
