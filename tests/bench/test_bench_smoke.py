@@ -22,6 +22,6 @@ def test_quick_run_of_ours_writes_every_section(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "results.json").read_text())
     assert {"machine", "decode", "watch", "informer", "generation"} <= set(report)
     table = (tmp_path / "results.md").read_text()
-    assert "| kubeclient |" in table
+    assert "| **kubeclient** |" in table
     for section in ("watch", "informer", "generation"):
         assert section in table.lower(), section
