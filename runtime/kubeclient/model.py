@@ -30,6 +30,7 @@ import contextlib
 import datetime as _dt
 import gc
 import re
+import secrets
 import types
 import typing
 from collections.abc import Iterator, Mapping, Sequence
@@ -93,10 +94,14 @@ RawExtension: TypeAlias = dict[str, Any]
 JSON: TypeAlias = Any
 """Any JSON value (apiextensions JSON, x-kubernetes-preserve-unknown-fields without properties)."""
 
-UNKNOWN_FIELDS_KEY: Final = "$kubeclient:unknown"
-"""The wire name of the private field holding unknown fields; never sent, merged back into its object."""
+UNKNOWN_FIELDS_KEY: Final = f"$kubeclient:unknown:{secrets.token_hex(8)}"
+"""The wire name of the private field holding unknown fields; never sent, merged back into its object.
 
-_UNKNOWN_MARK: Final = b'"$kubeclient:unknown":'
+Random per process: encoding finds the member by its name, and decoding fills it from a key of that name, so no key
+on the wire (an unknown field, a key of free-form data such as a RawExtension or a CRD property) may ever equal it.
+"""
+
+_UNKNOWN_MARK: Final = b'"' + UNKNOWN_FIELDS_KEY.encode() + b'":'
 
 # Decoding this much or more pauses the cyclic GC: a large decode allocates many tracked lists and dicts and would
 # otherwise set off repeated full collections (half the time of a 5000-pod list); models make no cycles.
@@ -254,7 +259,7 @@ _JSON_TOKEN: Final = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}]')
 
 
 def _splice_unknown(out: bytes) -> bytes:
-    """Lift every encoded `"$kubeclient:unknown":{...}` member's contents into the object that holds it.
+    """Lift every encoded private member's contents (`"<UNKNOWN_FIELDS_KEY>":{...}`) into the object that holds it.
 
     The private field is the first field of every model, so its members become that object's first members.
     """

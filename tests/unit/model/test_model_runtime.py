@@ -252,6 +252,23 @@ def test_set_aside_members_splice_in_every_position() -> None:
     }
 
 
+@pytest.mark.parametrize("value", [{"a": 1}, "s{", {}, None])
+def test_keys_named_like_the_private_member_are_data(value: Any) -> None:
+    # The private member's wire name used to be the fixed "$kubeclient:unknown": a free-form key of that name was
+    # taken for it (its members lifted out, or invalid JSON written), and an unknown field of that name filled it.
+    name = "$kubeclient:unknown"
+    data = {
+        name: value,
+        "metadata": {"labels": {name: "v"}, "fieldsV1": {name: value, "f:x": {}}},
+        "main": {"name": "m", "raw": {name: value}},
+    }
+    roundtrip(Thing, {"apiVersion": "example.com/v1", "kind": "Thing", **data})
+    thing = Thing.from_dict(data)
+    assert thing._unknown == {name: value}
+    assert isinstance(thing.main, Box)
+    assert thing.main.raw == {name: value}
+
+
 def test_from_dict_accepts_other_mappings() -> None:
     from types import MappingProxyType
 
