@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,6 +34,8 @@ __all__ = [
     "connect",
     "create_objects",
     "demo_pod",
+    "kubegen",
+    "kubegen_command",
     "on_shutdown_signals",
     "say",
 ]
@@ -106,3 +110,19 @@ def on_shutdown_signals(stop: Callable[[], None]) -> None:
 
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
+
+
+def kubegen_command() -> str:
+    """The `kubegen` command installed beside this interpreter (else the one on PATH), as a user runs it."""
+    command = shutil.which("kubegen", path=str(Path(sys.executable).parent)) or shutil.which("kubegen")
+    if command is None:
+        raise SystemExit("error: the kubegen command is not installed (pip install kubeclient[generate])")
+    return command
+
+
+def kubegen(*args: str) -> str:
+    """Run kubegen and return its output; a failure ends the program with kubegen's one-line reason."""
+    result = subprocess.run([kubegen_command(), *args], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"error: kubegen {' '.join(args[:2])} failed: {result.stderr.strip()}")
+    return result.stdout

@@ -18,29 +18,18 @@ from __future__ import annotations
 import argparse
 import hashlib
 import shutil
-import subprocess
 import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
 import yaml
-from _runner import add_cluster_arguments, cluster_configured, say
+from _runner import add_cluster_arguments, cluster_configured, kubegen, say
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED_DOCS = ROOT / "openapi" / "kubernetes-1.36"
 COMMITTED_PACKAGE = ROOT / "generated" / "kubeapi"
 CRDS = ROOT / "examples" / "crds" / "widgets.example.com.yaml"
-
-
-def kubegen(*args: str) -> str:
-    command = shutil.which("kubegen", path=str(Path(sys.executable).parent)) or shutil.which("kubegen")
-    if command is None:
-        raise SystemExit("error: the kubegen command is not installed (pip install kubeclient)")
-    result = subprocess.run([command, *args], capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise SystemExit(f"error: kubegen {' '.join(args[:2])} failed: {result.stderr.strip()}")
-    return result.stdout
 
 
 def fake_cluster_with_a_new_group(stack: ExitStack, workdir: Path) -> str:

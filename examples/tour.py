@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,7 @@ import threading
 from pathlib import Path
 
 import yaml
+from _runner import kubegen_command
 
 import kubeclient
 from kubeapi import Clientset
@@ -117,9 +117,9 @@ def informer_tour(cs: Clientset) -> None:
 def crd_tour(cs: Clientset, cfg: Config, tmp: Path) -> None:
     print("== a typed package generated from a CRD manifest (kubegen generate --from-crds)")
     manifest = ROOT / "examples" / "crds" / "widgets.example.com.yaml"
-    kubegen = shutil.which("kubegen", path=str(Path(sys.executable).parent)) or "kubegen"
     subprocess.run(
-        [kubegen, "generate", "--from-crds", str(manifest), "--package", "widgets", "--out", str(tmp)], check=True
+        [kubegen_command(), "generate", "--from-crds", str(manifest), "--package", "widgets", "--out", str(tmp)],
+        check=True,
     )
     for doc in yaml.safe_load_all(manifest.read_text()):
         if doc:

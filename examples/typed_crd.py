@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from _runner import add_cluster_arguments, cluster_configured, connect, say
+from _runner import add_cluster_arguments, cluster_configured, connect, kubegen, say
 
 from kubeapi import Clientset as KubeClientset
 from kubeapi.apiextensions.v1 import CustomResourceDefinition
@@ -39,16 +37,6 @@ from kubeclient.errors import is_already_exists, is_not_found
 ROOT = Path(__file__).resolve().parents[1]
 CRDS = ROOT / "examples" / "crds" / "widgets.example.com.yaml"
 ESTABLISH_TIMEOUT = 60.0
-
-
-def kubegen(*args: str) -> None:
-    """Run the `kubegen` command installed beside this interpreter, as a user would from a shell."""
-    command = shutil.which("kubegen", path=str(Path(sys.executable).parent)) or shutil.which("kubegen")
-    if command is None:
-        raise SystemExit("error: the kubegen command is not installed (pip install kubeclient)")
-    result = subprocess.run([command, *args], capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise SystemExit(f"error: kubegen {' '.join(args[:2])} failed: {result.stderr.strip()}")
 
 
 @contextmanager

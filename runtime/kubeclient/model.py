@@ -29,8 +29,8 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import gc
+import os
 import re
-import secrets
 import types
 import typing
 from collections.abc import Iterator, Mapping, Sequence
@@ -94,7 +94,7 @@ RawExtension: TypeAlias = dict[str, Any]
 JSON: TypeAlias = Any
 """Any JSON value (apiextensions JSON, x-kubernetes-preserve-unknown-fields without properties)."""
 
-UNKNOWN_FIELDS_KEY: Final = f"$kubeclient:unknown:{secrets.token_hex(8)}"
+UNKNOWN_FIELDS_KEY: Final = f"$kubeclient:unknown:{os.urandom(8).hex()}"  # not `secrets`: 15 ms of import
 """The wire name of the private field holding unknown fields; never sent, merged back into its object.
 
 Random per process: encoding finds the member by its name, and decoding fills it from a key of that name, so no key
