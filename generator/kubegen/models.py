@@ -35,6 +35,7 @@ import jinja2
 from kubeclient.schema import GVK
 
 __all__ = [
+    "RAW_TYPES",
     "SPECIAL_TYPES",
     "ClassDef",
     "ClassRef",
@@ -62,7 +63,11 @@ SPECIAL_TYPES: Mapping[str, str] = {
     "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime": "kubeclient.model.MicroTime",
     "io.k8s.apimachinery.pkg.runtime.RawExtension": "kubeclient.model.RawExtension",
     "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON": "kubeclient.model.JSON",
+    "io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1": "kubeclient.model.FieldsV1",
 }
+# Specials held as raw JSON (msgspec.Raw): null is one of their values, so their fields are never `| None` (msgspec
+# takes no union with Raw), and their classes show the bytes in repr.
+RAW_TYPES: frozenset[str] = frozenset({"io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1"})
 
 # Names a generated class offers besides its fields.
 MODEL_API = frozenset({"from_json", "from_dict", "to_json", "to_dict"})
@@ -133,6 +138,11 @@ class FieldDef:
     ref: str | None = None  # the class (local name) a nested object field refers to, if any
     ref_schema: str | None = None  # the component a field refers to, if any
 
+    @property
+    def raw(self) -> bool:
+        """Whether the field holds raw JSON (see RAW_TYPES)."""
+        return self.ref_schema in RAW_TYPES
+
 
 @dataclass(frozen=True)
 class ClassDef:
@@ -145,6 +155,7 @@ class ClassDef:
     alias: str | None = None
     gvk: GVK | None = None
     is_list: bool = False
+    repr_hook: str = ""  # local name of the runtime's repr for classes with raw JSON fields, else ""
 
     @property
     def renames(self) -> str:
@@ -387,7 +398,8 @@ class SchemaBuilder:
                     where=f"{where}/properties/{wire}",
                 )
             )
-        self.classes.append(ClassDef(cls_name, schema_name, tuple(fields), doc, None, gvk, is_list))
+        repr_hook = self.name(RUNTIME_MODULE, "model_repr") if any(f.raw for f in fields) else ""
+        self.classes.append(ClassDef(cls_name, schema_name, tuple(fields), doc, None, gvk, is_list, repr_hook))
 
     def _field(
         self,
@@ -419,13 +431,15 @@ class SchemaBuilder:
             value_type = annotation[len("list[") : -1]
         elif builder == "merge":
             value_type = annotation[len("dict[str, ") : -1]
-        nullable = bool(prop.get("nullable"))
+        is_raw = ref_of(prop) in RAW_TYPES
+        nullable = bool(prop.get("nullable")) and not is_raw
         is_any = annotation == self.imports.by_target.get(("typing", "Any"))
         if required and not self.suffix:
             full = f"{annotation} | None" if nullable and not is_any else annotation
             return FieldDef(py, wire, full, None, tuple(comments), doc, builder, value_type, ref_cls, ref_of(prop))
         unset = self.name(RUNTIME_MODULE, "UNSET")
-        full = annotation if is_any else f"{annotation} | {self.name(RUNTIME_MODULE, 'UnsetType')} | None"
+        full = annotation if is_any else f"{annotation} | {self.name(RUNTIME_MODULE, 'UnsetType')}"
+        full += "" if is_any or is_raw else " | None"
         return FieldDef(py, wire, full, unset, tuple(comments), doc, builder, value_type, ref_cls, ref_of(prop))
 
     def module_def(self, base: str) -> ModuleDef:

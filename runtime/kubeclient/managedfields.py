@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import msgspec
+
 Path = tuple[str, ...]
 Schema = Mapping[str, Any]
 Resolver = Callable[[Mapping[str, Any]], Mapping[str, Any]]
@@ -294,8 +296,14 @@ class FieldSet:
         return emit(self._tree(), False)
 
     @classmethod
-    def from_fields_v1(cls, fields: Mapping[str, Any], *, where: str = "fieldsV1") -> FieldSet:
-        """Parse a FieldsV1 object; `where` names it in errors (a JSON pointer is appended per level)."""
+    def from_fields_v1(cls, fields: Mapping[str, Any] | msgspec.Raw | bytes, *, where: str = "fieldsV1") -> FieldSet:
+        """Parse a FieldsV1 object, or its JSON (a model's `fields_v1`); `where` names it in errors (a JSON pointer
+        is appended per level)."""
+        if isinstance(fields, msgspec.Raw | bytes | bytearray):
+            try:
+                fields = msgspec.json.decode(fields)
+            except msgspec.DecodeError as exc:
+                raise FieldsV1Error(f"{where}: not valid JSON: {exc}") from None
         paths: list[Path] = []
 
         def read(obj: Any, prefix: Path, pointer: str) -> bool:

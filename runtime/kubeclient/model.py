@@ -12,7 +12,10 @@ Field values and the wire:
   sends them back unchanged.
 - Kubernetes specials stay exactly as the server writes them: `Quantity`, `Time` and `MicroTime` are strings (use
   `parse_time` / `format_time` / `format_micro_time` for datetimes), `IntOrString` is `int | str`, free-form data
-  (`fieldsV1`, RawExtension, x-kubernetes-preserve-unknown-fields) is `dict[str, Any]` or `Any`.
+  (RawExtension, x-kubernetes-preserve-unknown-fields) is `dict[str, Any]` or `Any`.
+- managedFields' `fieldsV1` is `FieldsV1`: the JSON the server sent, kept as bytes (`msgspec.Raw`, as client-go keeps
+  `FieldsV1.Raw`) and parsed only when read (`to_dict`, `managedfields`, `msgspec.json.decode`). It is about half of
+  a real object's bytes and, as dicts, more than half of its memory; no client reads it on the hot path.
 - `api_version` and `kind` of a top-level kind default to the kind's own values (`type_meta("apps/v1")`). A default
   that was never overwritten is left out where the object is nested (list items come without them from the server)
   and added when the object itself is encoded, so requests always carry them.
@@ -46,6 +49,7 @@ __all__ = [
     "UNKNOWN_FIELDS_KEY",
     "UNSET",
     "ApplyConfiguration",
+    "FieldsV1",
     "IntOrString",
     "MicroTime",
     "Model",
@@ -56,6 +60,7 @@ __all__ = [
     "format_micro_time",
     "format_time",
     "parse_time",
+    "raw_json",
     "type_meta",
 ]
 
@@ -94,6 +99,11 @@ RawExtension: TypeAlias = dict[str, Any]
 JSON: TypeAlias = Any
 """Any JSON value (apiextensions JSON, x-kubernetes-preserve-unknown-fields without properties)."""
 
+FieldsV1: TypeAlias = msgspec.Raw
+"""A managedFields entry's field set as the JSON bytes the server sent (compacted), parsed only when read:
+`msgspec.json.decode(entry.fields_v1)` or `managedfields.FieldSet.from_fields_v1(entry.fields_v1)`; build one with
+`raw_json({...})`. A null on the wire is `msgspec.Raw(b"null")`."""
+
 UNKNOWN_FIELDS_KEY: Final = f"$kubeclient:unknown:{os.urandom(8).hex()}"  # not `secrets`: 15 ms of import
 """The wire name of the private field holding unknown fields; never sent, merged back into its object.
 
@@ -125,6 +135,11 @@ def format_micro_time(value: _dt.datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(_dt.UTC)
     return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def raw_json(value: Any) -> msgspec.Raw:
+    """Any JSON-like value as `msgspec.Raw` (what a `FieldsV1` field holds)."""
+    return msgspec.Raw(_ENCODER.encode(value))
 
 
 class _TypeMetaDefault(str):
@@ -163,13 +178,20 @@ class Model(
             decoder = _DECODERS[cls] = msgspec.json.Decoder(cls)
         try:
             if len(data) < _GC_PAUSE_BYTES:
-                return decoder.decode(data)  # type: ignore[no-any-return]  # Decoder[Any]: one per class
-            with _gc_paused():
-                return decoder.decode(data)  # type: ignore[no-any-return]  # Decoder[Any]: one per class
+                obj: Self = decoder.decode(data)
+            else:
+                with _gc_paused():
+                    obj = decoder.decode(data)
         except msgspec.ValidationError:
             with _gc_paused():
                 raw = msgspec.json.decode(data)
-        return _lossless(cls, raw)
+            return _lossless(cls, raw)
+        steps = _RAW_STEPS.get(cls)
+        if steps is None:
+            steps = _raw_steps(cls)
+        if steps:
+            _detach_raw(obj, steps)
+        return obj
 
     @classmethod
     def from_dict(cls: type[Self], data: Mapping[str, Any]) -> Self:
@@ -198,7 +220,7 @@ class Model(
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-like data with wire names (the inverse of `from_dict`), unknown fields included."""
         with _gc_paused():
-            out: dict[str, Any] = msgspec.to_builtins(self)
+            out: dict[str, Any] = msgspec.to_builtins(self, enc_hook=_builtin_of)
             if _unknown_seen:
                 _merge_unknown(out)
         if isinstance(getattr(self, "api_version", None), _TypeMetaDefault) or isinstance(
@@ -223,6 +245,26 @@ class ApplyConfiguration(Model, kw_only=True):
 
 _DECODERS: dict[type[Model], msgspec.json.Decoder[Any]] = {}
 _ENCODER: Final = msgspec.json.Encoder()
+
+
+def _builtin_of(value: Any) -> Any:
+    """`to_builtins` hook: raw JSON (FieldsV1) becomes the value it encodes."""
+    if type(value) is msgspec.Raw:
+        return msgspec.json.decode(value)
+    raise NotImplementedError(f"cannot convert {type(value).__name__} to JSON-like data")
+
+
+def model_repr(self: Model) -> str:
+    """The repr of a model holding raw JSON: as msgspec's, with `msgspec.Raw(b'...')` showing the bytes."""
+    parts = []
+    for info in msgspec.structs.fields(self):
+        value = getattr(self, info.name)
+        if value is info.default:
+            continue
+        shown = f"msgspec.Raw({bytes(value)!r})" if type(value) is msgspec.Raw else repr(value)
+        parts.append(f"{info.name}={shown}")
+    return f"{type(self).__name__}({', '.join(parts)})"
+
 
 # Set once any object carries unknown fields: until then `to_dict` needs no merge walk.
 _unknown_seen = False
@@ -317,7 +359,7 @@ def _plain_copy(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class _Kind:
-    tag: str  # "struct", "list", "map", "quantity", "leaf"
+    tag: str  # "struct", "list", "map", "quantity", "raw", "leaf"
     cls: type[Model] | None = None
     item: _Kind | None = None
     placeholder: Any = None
@@ -366,6 +408,8 @@ def _kind_of(tp: Any) -> tuple[_Kind, bool]:
         return _Kind("leaf", placeholder=_placeholder_of_union(members)), nullable
     if special is _QUANTITY:
         return _Kind("quantity", placeholder="0"), nullable
+    if tp is msgspec.Raw:
+        return _Kind("raw", placeholder=_RAW_NULL), True  # takes null itself
     if isinstance(tp, type) and issubclass(tp, Model):
         return _Kind("struct", cls=tp), nullable
     if origin in (list, Sequence):
@@ -418,6 +462,95 @@ def _placeholder(kind: _Kind) -> Any:
 
 
 _MISSING: Final = object()
+_RAW_NULL: Final = msgspec.Raw(b"null")
+
+# Per model class: the fields on the way to raw JSON values (FieldsV1), which a strict decode leaves as views into
+# the whole input; they are copied out, or one pod of a list would keep the list's bytes alive.
+_RAW_STEPS: dict[type[Model], tuple[tuple[str, _Kind], ...]] = {}
+
+
+def _classes_of(kind: _Kind) -> Iterator[type[Model]]:
+    if kind.cls is not None:
+        yield kind.cls
+    if kind.item is not None:
+        yield from _classes_of(kind.item)
+
+
+def _raw_steps(root: type[Model]) -> tuple[tuple[str, _Kind], ...]:
+    """The fields of `root` that hold or lead to raw JSON (computed for every class reachable from it)."""
+    graph: dict[type[Model], list[tuple[str, _Kind]]] = {}
+    todo = [root]
+    while todo:
+        cls = todo.pop()
+        if cls in graph or cls in _RAW_STEPS:
+            continue
+        graph[cls] = [(f.attr, f.kind) for f in _plan(cls).fields.values()]
+        todo.extend(sub for _, kind in graph[cls] for sub in _classes_of(kind))
+    reaching = {cls for cls, steps in _RAW_STEPS.items() if steps}
+
+    def leads(kind: _Kind) -> bool:
+        if kind.tag == "raw":
+            return True
+        if kind.tag == "struct":
+            return kind.cls in reaching
+        return kind.item is not None and leads(kind.item)
+
+    grown = True
+    while grown:  # a fixpoint: schemas may be recursive
+        grown = False
+        for cls, fields in graph.items():
+            if cls not in reaching and any(leads(kind) for _, kind in fields):
+                reaching.add(cls)
+                grown = True
+    for cls, fields in graph.items():
+        _RAW_STEPS[cls] = tuple((attr, kind) for attr, kind in fields if leads(kind))
+    return _RAW_STEPS[root]
+
+
+def _detach_raw(obj: Model, steps: tuple[tuple[str, _Kind], ...]) -> None:
+    for attr, kind in steps:
+        value = getattr(obj, attr)
+        if kind.tag == "raw":
+            if type(value) is msgspec.Raw:
+                setattr(obj, attr, _own_raw(value))
+        else:
+            _detach_value(value, kind)
+
+
+def _detach_value(value: Any, kind: _Kind) -> None:
+    if isinstance(value, Model):
+        steps = _RAW_STEPS.get(type(value))
+        if steps is None:
+            steps = _raw_steps(type(value))
+        if steps:
+            _detach_raw(value, steps)
+    elif kind.item is not None:
+        item = kind.item
+        if type(value) is list:
+            for index, member in enumerate(value):
+                if type(member) is msgspec.Raw:
+                    value[index] = _own_raw(member)
+                else:
+                    _detach_value(member, item)
+        elif type(value) is dict:
+            for key, member in value.items():
+                if type(member) is msgspec.Raw:
+                    value[key] = _own_raw(member)
+                else:
+                    _detach_value(member, item)
+
+
+def _own_raw(raw: msgspec.Raw) -> msgspec.Raw:
+    """A copy of `raw` that owns its bytes, compacted (as Go compacts a MarshalJSON result) if it was indented."""
+    data = bytes(raw)
+    # A newline cannot occur inside a JSON string, and the server writes no `": `: either means indented input.
+    if b"\n" in data or b'": ' in data:
+        data = msgspec.json.format(data, indent=-1)
+    return msgspec.Raw(data)
+
+
+def _to_raw(value: Any) -> msgspec.Raw:
+    return value if type(value) is msgspec.Raw else msgspec.Raw(_ENCODER.encode(value))
 
 
 def _convert_struct(raw: dict[str, Any], cls: type[Self], path: str) -> Self:
@@ -444,8 +577,9 @@ def _convert_struct(raw: dict[str, Any], cls: type[Self], path: str) -> Self:
             nulls.append(spec.attr)
     for wire in keys & plan.descend:
         value = raw[wire]
-        if value is not None:
-            raw[wire] = _convert_value(value, plan.fields[wire].kind, f"{path}.{wire}")
+        kind = plan.fields[wire].kind
+        if value is not None or kind.tag == "raw":
+            raw[wire] = _convert_value(value, kind, f"{path}.{wire}")
     try:
         obj = msgspec.convert(raw, cls)
     except msgspec.ValidationError as exc:
@@ -466,6 +600,8 @@ def _convert_value(value: Any, kind: _Kind, path: str) -> Any:
     if tag == "struct":
         assert kind.cls is not None
         return _convert_struct(value, kind.cls, path) if type(value) is dict else value
+    if tag == "raw":
+        return _to_raw(value)
     if tag == "quantity":
         if type(value) is int:
             return str(value)

@@ -157,6 +157,30 @@ def test_specials_and_aliases() -> None:
     assert "from kubeclient.model import Model, Quantity as _model_Quantity" in module.imports
 
 
+def test_fieldsv1_is_raw_json_never_none_and_shown_in_repr() -> None:
+    fields_v1 = "io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1"
+    entry = {
+        "type": "object",
+        "required": ["must"],
+        "properties": {
+            "fieldsV1": {"allOf": [{"$ref": f"#/components/schemas/{fields_v1}"}], "nullable": True},
+            "must": {"$ref": f"#/components/schemas/{fields_v1}"},
+            "manager": {"type": "string"},
+        },
+    }
+    module = build_module(_spec({fields_v1: {"type": "object"}, "x.Entry": entry}))
+    classes = {c.name: c for c in module.classes}
+    assert classes["FieldsV1"].alias == "_model_FieldsV1"
+    types = {f.wire: f.annotation for f in classes["Entry"].fields}
+    assert types == {
+        "fieldsV1": "_model_FieldsV1 | UnsetType",
+        "must": "_model_FieldsV1",
+        "manager": "str | UnsetType | None",
+    }
+    assert classes["Entry"].repr_hook == "model_repr"
+    assert "    __repr__ = model_repr" in render_models_module(_spec({fields_v1: {"type": "object"}, "x.Entry": entry}))
+
+
 def test_top_level_kinds_and_lists() -> None:
     kinds = {"x.Thing": GVK("example.com", "v1", "Thing"), "x.ThingList": GVK("example.com", "v1", "ThingList")}
     thing = {"type": "object", "properties": {"metadata": {"type": "object"}, "kind": {"type": "string"}}}

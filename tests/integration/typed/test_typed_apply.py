@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 import pytest
 from typed_helpers import Kube, Scenario, of_type
 
@@ -43,7 +44,7 @@ def managers(obj: Any) -> dict[tuple[str, str, str], set[str]]:
     """(manager, operation, subresource) → the top-level spec fields it owns."""
     out: dict[tuple[str, str, str], set[str]] = {}
     for entry in obj.metadata.managed_fields:
-        spec = entry.fields_v1.get("f:spec") or {}
+        spec = msgspec.json.decode(entry.fields_v1).get("f:spec") or {}
         out[(entry.manager, entry.operation, entry.subresource or "")] = {k for k in spec if k != "."}
     return out
 

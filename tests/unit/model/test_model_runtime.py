@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from kubeclient.model import (
     UNKNOWN_FIELDS_KEY,
     UNSET,
+    FieldsV1,
     IntOrString,
     MicroTime,
     Model,
@@ -31,7 +32,7 @@ class Meta(Model, kw_only=True, rename={"creation_timestamp": "creationTimestamp
     name: str | UnsetType | None = UNSET
     labels: dict[str, str] | UnsetType | None = UNSET
     creation_timestamp: Time | UnsetType | None = UNSET
-    fields_v1: dict[str, Any] | UnsetType | None = UNSET
+    fields_v1: FieldsV1 | UnsetType = UNSET
 
 
 class Port(Model, kw_only=True, rename={"container_port": "containerPort"}):

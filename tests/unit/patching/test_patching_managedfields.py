@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -42,6 +43,14 @@ def test_real_fieldsv1_round_trips_byte_for_byte(fixture: str) -> None:
     for entry in json.loads(path.read_text())["metadata"]["managedFields"]:
         fields = entry["fieldsV1"]
         assert json.dumps(FieldSet.from_fields_v1(fields).to_fields_v1()) == json.dumps(fields)
+
+
+def test_reads_a_models_raw_fieldsv1() -> None:
+    fields: dict[str, Any] = {"f:data": {".": {}, "f:a": {}}}
+    assert FieldSet.from_fields_v1(msgspec.Raw(json.dumps(fields).encode())) == FieldSet.from_fields_v1(fields)
+    assert FieldSet.from_fields_v1(json.dumps(fields).encode()) == FieldSet.from_fields_v1(fields)
+    with pytest.raises(FieldsV1Error, match=r"^managedFields\[0\].fieldsV1: not valid JSON"):
+        FieldSet.from_fields_v1(msgspec.Raw(b'{"f:a":'), where="managedFields[0].fieldsV1")
 
 
 def test_dot_marks_a_member_that_has_children() -> None:

@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from typing import Any, Self, TypeAlias
 from kubeclient.model import (
     ApplyConfiguration,
+    FieldsV1,
     IntOrString,
     MicroTime,
     Model,
+    model_repr,
     Quantity,
     RawExtension,
     Time,
@@ -269,7 +271,7 @@ class FieldSelectorRequirementApplyConfiguration(ApplyConfiguration, kw_only=Tru
         return self
 
 
-FieldsV1ApplyConfiguration: TypeAlias = dict[str, Any]
+FieldsV1ApplyConfiguration: TypeAlias = FieldsV1
 
 
 class GroupResourceApplyConfiguration(ApplyConfiguration, kw_only=True):
@@ -378,11 +380,13 @@ class ManagedFieldsEntryApplyConfiguration(
 ):
     api_version: str | UnsetType | None = UNSET
     fields_type: str | UnsetType | None = UNSET
-    fields_v1: FieldsV1ApplyConfiguration | UnsetType | None = UNSET
+    fields_v1: FieldsV1 | UnsetType = UNSET
     manager: str | UnsetType | None = UNSET
     operation: str | UnsetType | None = UNSET
     subresource: str | UnsetType | None = UNSET
     time: Time | UnsetType | None = UNSET
+
+    __repr__ = model_repr
 
     def with_api_version(self, value: str) -> Self:
         """Sets `apiVersion`."""
@@ -394,7 +398,7 @@ class ManagedFieldsEntryApplyConfiguration(
         self.fields_type = value
         return self
 
-    def with_fields_v1(self, value: FieldsV1ApplyConfiguration) -> Self:
+    def with_fields_v1(self, value: FieldsV1) -> Self:
         """Sets `fieldsV1`."""
         self.fields_v1 = value
         return self

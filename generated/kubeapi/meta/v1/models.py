@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 from kubeclient.model import (
+    FieldsV1 as _model_FieldsV1,
     IntOrString as _model_IntOrString,
     MicroTime as _model_MicroTime,
     Model,
+    model_repr,
     Quantity as _model_Quantity,
     RawExtension as _model_RawExtension,
     Time as _model_Time,
@@ -111,7 +113,7 @@ class FieldSelectorRequirement(Model, kw_only=True):
     values: list[str] | UnsetType | None = UNSET
 
 
-FieldsV1: TypeAlias = dict[str, Any]
+FieldsV1: TypeAlias = _model_FieldsV1
 
 
 class GroupResource(Model, kw_only=True):
@@ -158,11 +160,13 @@ class ManagedFieldsEntry(
 ):
     api_version: str | UnsetType | None = UNSET
     fields_type: str | UnsetType | None = UNSET
-    fields_v1: FieldsV1 | UnsetType | None = UNSET
+    fields_v1: _model_FieldsV1 | UnsetType = UNSET
     manager: str | UnsetType | None = UNSET
     operation: str | UnsetType | None = UNSET
     subresource: str | UnsetType | None = UNSET
     time: _model_Time | UnsetType | None = UNSET
+
+    __repr__ = model_repr
 
 
 MicroTime: TypeAlias = _model_MicroTime
