@@ -1,8 +1,9 @@
 """A deterministic synthetic PodList of realistic pods (~10 KB each), the input of the decode benchmarks.
 
-Shaped like what a busy cluster returns for `GET /api/v1/pods`: owner references, managedFields from three
-managers, several containers with env, ports, probes, resources and mounts, projected volumes, tolerations,
-affinity, and a full status with conditions and container statuses. The same seed gives the same bytes.
+Shaped like what a busy cluster returns for `GET /api/v1/pods`: owner references, one or two containers with env,
+ports, probes, resources and mounts, projected volumes, tolerations, affinity, a full status with conditions and
+container statuses, and managedFields as the server keeps them: an entry per manager listing every field it set,
+about half of the pod's bytes as on real pods. The same seed gives the same bytes.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def _container(rng: random.Random, name: str) -> dict[str, Any]:
             {"name": "http", "containerPort": 8080, "protocol": "TCP"},
             {"name": "metrics", "containerPort": 9090, "protocol": "TCP"},
         ],
-        "env": [{"name": f"ENV_VAR_{i}", "value": f"value-{rng.randrange(10**6)}"} for i in range(18)]
+        "env": [{"name": f"ENV_VAR_{i}", "value": f"value-{rng.randrange(10**6)}"} for i in range(6)]
         + [
             {"name": "POD_NAME", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.name"}}},
             {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}},
@@ -81,7 +82,48 @@ def _container_status(rng: random.Random, name: str, started: str) -> dict[str, 
     }
 
 
-def _managed_fields(rng: random.Random) -> list[dict[str, Any]]:
+# The list-map keys of the pod lists this file fills (the Pod schema's x-kubernetes-list-map-keys); the other lists
+# here are atomic and appear in fieldsV1 as one leaf.
+_LIST_KEYS = {
+    "ownerReferences": ("uid",),
+    "containers": ("name",),
+    "ports": ("containerPort", "protocol"),
+    "env": ("name",),
+    "volumeMounts": ("mountPath",),
+    "volumes": ("name",),
+    "conditions": ("type",),
+    "podIPs": ("ip",),
+    "hostIPs": ("ip",),
+}
+
+# Set on create by admission or later by the scheduler, not by the controller that created the pod.
+_NOT_FROM_TEMPLATE = ("nodeName", "tolerations", "priority", "preemptionPolicy", "serviceAccount")
+
+
+def _field_set(value: dict[str, Any]) -> dict[str, Any]:
+    """The fieldsV1 of every field of `value` a manager set, as kube-apiserver records it (structured-merge-diff's
+    set notation: `f:` fields, `k:` list items by their keys, `.` for the node itself)."""
+    return {f"f:{name}": _field_node(name, item) for name, item in value.items()}
+
+
+def _field_node(name: str, value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return {".": {}, **_field_set(value)} if value else {}
+    if isinstance(value, list) and name in _LIST_KEYS:
+        node: dict[str, Any] = {".": {}}
+        for item in value:
+            key = json.dumps({k: item[k] for k in _LIST_KEYS[name]}, separators=(",", ":"))
+            node[f"k:{key}"] = {".": {}, **_field_set(item)}
+        return node
+    return {}
+
+
+def _managed_fields(rng: random.Random, pod: dict[str, Any]) -> list[dict[str, Any]]:
+    """What a real server keeps for a pod a ReplicaSet made: the controller owns the metadata and spec from the
+    template, the kubelet the status; each entry lists every field its manager set (on real pods, about half of
+    the object's bytes: see wire/deployment.json)."""
+    metadata = {k: pod["metadata"][k] for k in ("generateName", "labels", "annotations", "ownerReferences")}
+    spec = {k: v for k, v in pod["spec"].items() if k not in _NOT_FROM_TEMPLATE}
     return [
         {
             "manager": "kube-controller-manager",
@@ -89,10 +131,7 @@ def _managed_fields(rng: random.Random) -> list[dict[str, Any]]:
             "apiVersion": "v1",
             "time": _ts(rng),
             "fieldsType": "FieldsV1",
-            "fieldsV1": {
-                "f:metadata": {"f:generateName": {}, "f:labels": {".": {}, "f:app": {}, "f:pod-template-hash": {}}},
-                "f:spec": {"f:containers": {'k:{"name":"app"}': {".": {}, "f:image": {}, "f:name": {}}}},
-            },
+            "fieldsV1": {"f:metadata": _field_set(metadata), "f:spec": _field_set(spec)},
         },
         {
             "manager": "kubelet",
@@ -100,13 +139,7 @@ def _managed_fields(rng: random.Random) -> list[dict[str, Any]]:
             "apiVersion": "v1",
             "time": _ts(rng),
             "fieldsType": "FieldsV1",
-            "fieldsV1": {
-                "f:status": {
-                    "f:conditions": {'k:{"type":"Ready"}': {".": {}, "f:lastTransitionTime": {}, "f:status": {}}},
-                    "f:containerStatuses": {},
-                    "f:podIP": {},
-                }
-            },
+            "fieldsV1": {"f:status": _field_set(pod["status"])},
             "subresource": "status",
         },
     ]
@@ -116,8 +149,8 @@ def make_pod(rng: random.Random, index: int) -> dict[str, Any]:
     ns = f"team-{index % 20}"
     app = f"service-{index % 50}"
     created = _ts(rng)
-    names = ["app", "sidecar"] if index % 3 else ["app", "sidecar", "proxy"]
-    return {
+    names = ["app"] if index % 3 else ["app", "sidecar"]
+    pod: dict[str, Any] = {
         "metadata": {
             "name": f"{app}-{rng.getrandbits(40):010x}",
             "generateName": f"{app}-7d9f8b6c5-",
@@ -141,7 +174,6 @@ def make_pod(rng: random.Random, index: int) -> dict[str, Any]:
                     "blockOwnerDeletion": True,
                 }
             ],
-            "managedFields": _managed_fields(rng),
         },
         "spec": {
             "volumes": [
@@ -222,6 +254,8 @@ def make_pod(rng: random.Random, index: int) -> dict[str, Any]:
             "qosClass": "Burstable",
         },
     }
+    pod["metadata"]["managedFields"] = _managed_fields(rng, pod)
+    return pod
 
 
 def make_pod_list(count: int = 5000, seed: int = 1) -> dict[str, Any]:
