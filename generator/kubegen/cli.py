@@ -82,7 +82,7 @@ def _progress() -> Progress:
     )
 
 
-def _fetch_cluster(kubeconfig: str | None, context: str | None) -> Any:
+def _fetch_cluster(kubeconfig: str | None, context: str | None, groups: list[str] | None = None) -> Any:
     from kubegen.sources import fetch_cluster
 
     config = _load_config(kubeconfig, context)
@@ -93,7 +93,7 @@ def _fetch_cluster(kubeconfig: str | None, context: str | None) -> Any:
             progress.advance(task)
             progress.refresh()
 
-        docs = fetch_cluster(config, progress=tick)
+        docs = fetch_cluster(config, progress=tick, groups=groups)
         progress.update(task, total=progress.tasks[0].completed)
     return docs
 
@@ -142,7 +142,7 @@ def generate(
 
             docs = load_directory(from_dir)
         elif from_cluster:
-            docs = _fetch_cluster(kubeconfig, context).api_documents()
+            docs = _fetch_cluster(kubeconfig, context, group).api_documents()
         else:
             from kubegen.sources import load_crds
 

@@ -9,7 +9,7 @@ layout, so a fetch can be saved as a snapshot and read back identically.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,13 +85,16 @@ def fetch_cluster(
     transport: httpx.BaseTransport | None = None,
     concurrency: int = 8,
     progress: Progress | None = None,
+    groups: Collection[str] | None = None,
 ) -> ClusterDocuments:
-    """Fetch discovery and every group-version OpenAPI v3 document from the server `config` points at.
+    """Fetch discovery and every group-version OpenAPI v3 document from the server `config` points at; with
+    `groups` (API group names, "core" or "" for the core group) only the OpenAPI documents of those groups.
 
     Errors are `kubeclient.errors.StatusError` subclasses for HTTP failures and `DocumentError` for documents that
     are not what the path should serve.
     """
     host = str(getattr(config, "host", "<cluster>"))
+    chosen = None if groups is None else {"" if g == "core" else g for g in groups}
     out = ClusterDocuments(source=host)
     if isinstance(config, Config) and config.qps < DISCOVERY_QPS:
         # Like kubectl's discovery client: a one-off burst of document reads should not crawl at 5 requests/s.
@@ -103,12 +106,12 @@ def fetch_cluster(
         else:
             out.discovery["api.json"] = core
             out.discovery["api__v1.json"] = _get(rest, "/api/v1", JSON_ACCEPT)
-        groups = _get(rest, "/apis", AGGREGATED_ACCEPT)
-        if _is_aggregated(groups):
-            out.discovery["aggregated_v2.json"] = groups
+        group_list = _get(rest, "/apis", AGGREGATED_ACCEPT)
+        if _is_aggregated(group_list):
+            out.discovery["aggregated_v2.json"] = group_list
         else:
-            out.discovery["apis.json"] = groups
-            for group in parse_group_list(groups, f"{host}/apis"):
+            out.discovery["apis.json"] = group_list
+            for group in parse_group_list(group_list, f"{host}/apis"):
                 for version in group.versions:
                     path = f"/apis/{group.name}/{version}"
                     out.discovery[f"apis__{group.name}__{version}.json"] = _get(rest, path, JSON_ACCEPT)
@@ -119,7 +122,11 @@ def fetch_cluster(
         paths = index.get("paths") if isinstance(index, Mapping) else None
         if not isinstance(paths, Mapping):
             raise DocumentError(f"{host}/openapi/v3", "/paths", "expected the OpenAPI v3 index (an object of paths)")
-        wanted = {group_version_path(r.group, r.version) for r in out.api_documents().resources()}
+        wanted = {
+            group_version_path(r.group, r.version)
+            for r in out.api_documents().resources()
+            if chosen is None or r.group in chosen
+        }
         todo = sorted(p for p in paths if p in wanted and p not in _NON_GROUP_VERSION_PATHS)
 
         def fetch(path: str) -> tuple[str, Any]:

@@ -12,6 +12,7 @@ import pytest
 from kubeclient.apidocs import APIDocuments, openapi_file_name
 from kubeclient.config import Config
 from kubeclient.errors import StatusError
+from kubegen.ir import build_ir
 from kubegen.snapshot import save_documents
 from kubegen.sources import fetch_cluster, load_directory
 
@@ -78,6 +79,18 @@ def test_fetch_matches_the_directory(aggregated: bool) -> None:
     assert all(r.headers["Authorization"] == "Bearer secret-token" for r in server.requests)
     if not aggregated:
         assert "apis__apps__v1.json" in fetched.discovery
+
+
+def test_groups_limit_the_openapi_documents_fetched() -> None:
+    server = Server(aggregated=True)
+    fetched = fetch_cluster(_config(), transport=httpx.MockTransport(server), groups=["core", "batch"])
+    assert sorted(fetched.openapi_v3) == ["api/v1", "apis/batch/v1"]
+    asked = {r.url.path for r in server.requests if r.url.path.startswith("/openapi/v3/")}
+    assert asked == {"/openapi/v3/api/v1", "/openapi/v3/apis/batch/v1"}
+    # Discovery is whole: it names the groups there are.
+    assert {g.name for g in fetched.api_documents().groups()} >= {"", "apps", "batch"}
+    model = build_ir(fetched.api_documents(), package="only", groups=["core", "batch"])
+    assert sorted(gv.api_version for gv in model.group_versions) == ["batch/v1", "v1"]
 
 
 def test_fetched_documents_saved_as_a_snapshot_read_back_identically(tmp_path: Path) -> None:
