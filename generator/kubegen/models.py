@@ -137,6 +137,9 @@ class FieldDef:
     value_type: str = ""
     ref: str | None = None  # the class (local name) a nested object field refers to, if any
     ref_schema: str | None = None  # the component a field refers to, if any
+    # An "append" builder whose items may themselves be lists (nested arrays, any JSON): a single list given to it
+    # is an item, where for other builders it is a mistake the builder refuses.
+    items_nest: bool = False
 
     @property
     def raw(self) -> bool:
@@ -427,8 +430,10 @@ class SchemaBuilder:
         annotation, ref_cls = self.type_of(prop, owner, wire, where)
         builder = "append" if annotation.startswith("list[") else "merge" if annotation.startswith("dict[") else "set"
         value_type = annotation
+        items_nest = False
         if builder == "append":
             value_type = annotation[len("list[") : -1]
+            items_nest = value_type.startswith("list[") or value_type == self.imports.by_target.get(("typing", "Any"))
         elif builder == "merge":
             value_type = annotation[len("dict[str, ") : -1]
         is_raw = ref_of(prop) in RAW_TYPES
@@ -436,11 +441,15 @@ class SchemaBuilder:
         is_any = annotation == self.imports.by_target.get(("typing", "Any"))
         if required and not self.suffix:
             full = f"{annotation} | None" if nullable and not is_any else annotation
-            return FieldDef(py, wire, full, None, tuple(comments), doc, builder, value_type, ref_cls, ref_of(prop))
+            return FieldDef(
+                py, wire, full, None, tuple(comments), doc, builder, value_type, ref_cls, ref_of(prop), items_nest
+            )
         unset = self.name(RUNTIME_MODULE, "UNSET")
         full = annotation if is_any else f"{annotation} | {self.name(RUNTIME_MODULE, 'UnsetType')}"
         full += "" if is_any or is_raw else " | None"
-        return FieldDef(py, wire, full, unset, tuple(comments), doc, builder, value_type, ref_cls, ref_of(prop))
+        return FieldDef(
+            py, wire, full, unset, tuple(comments), doc, builder, value_type, ref_cls, ref_of(prop), items_nest
+        )
 
     def module_def(self, base: str) -> ModuleDef:
         """The module; `base` is the runtime base class of its classes ("Model", "ApplyConfiguration")."""

@@ -59,12 +59,14 @@ __all__ = [
     "UnsetType",
     "format_micro_time",
     "format_time",
+    "model_repr",
     "parse_time",
     "raw_json",
     "type_meta",
 ]
 
 Self = TypeVar("Self", bound="Model")
+_T = TypeVar("_T")
 
 
 class _Special:
@@ -241,6 +243,16 @@ class ApplyConfiguration(Model, kw_only=True):
 
         data = obj.to_dict() if isinstance(obj, Model) else dict(obj)
         return cls.from_dict(managedfields.extract(data, field_manager, subresource=subresource))
+
+    @staticmethod
+    def _appended(current: list[_T] | UnsetType | None, values: tuple[_T, ...], builder: str = "") -> list[_T]:
+        """What an appending `with_*` builder stores: `current` and then `values`. Given `builder`, one list or
+        tuple passed instead of the items is refused (it would be sent as a nested array)."""
+        if builder and len(values) == 1 and isinstance(values[0], list | tuple):
+            raise TypeError(
+                f"{builder}() takes the items themselves: {builder}(*items), not one {type(values[0]).__name__}"
+            )
+        return [*(current or ()), *values]
 
 
 _DECODERS: dict[type[Model], msgspec.json.Decoder[Any]] = {}

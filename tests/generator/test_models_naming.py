@@ -263,3 +263,25 @@ def test_classes_named_like_runtime_names_and_forward_references(tmp_package: Pa
         applyconfigs.TreeApplyConfiguration().with_continue_("x").with_children(applyconfigs.TreeApplyConfiguration())
     )
     assert built.to_dict() == {"continue": "x", "children": [{}]}
+
+
+def test_appending_builders_refuse_a_list_in_place_of_items(tmp_package: Path) -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "args": {"type": "array", "items": {"type": "string"}},
+            "matrix": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+            "anything": {"type": "array", "items": {}},
+        },
+    }
+    _, applyconfigs = _write(tmp_package, _spec({"x.Job": schema}))
+    job = applyconfigs.JobApplyConfiguration()
+    assert job.with_args("a", "b").with_args("c").to_dict() == {"args": ["a", "b", "c"]}
+    with pytest.raises(
+        TypeError, match=r"^with_args\(\) takes the items themselves: with_args\(\*items\), not one list$"
+    ):
+        job.with_args(["d"])
+    assert job.args == ["a", "b", "c"]
+    # Where an item may itself be an array, one list is one item.
+    assert job.with_matrix(["x", "y"]).with_anything([1], {"k": 2}).to_dict()["matrix"] == [["x", "y"]]
+    assert job.anything == [[1], {"k": 2}]

@@ -9,6 +9,7 @@ from types import ModuleType
 from typing import Any
 
 import msgspec
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -189,6 +190,8 @@ def test_apply_configuration_builders(rendered: Any) -> None:
     }
     assert json.loads(dep.to_json()) == dep.to_dict()
     assert ac.Deployment("cluster-wide").to_dict()["metadata"] == {"name": "cluster-wide"}
+    with pytest.raises(TypeError, match=r"^with_finalizers\(\) takes the items themselves"):
+        ac.Deployment("web").with_finalizers(["example.com/cleanup"])  # one list would be sent as [["..."]]
 
 
 def test_kinds_offer_the_metadata_builders_of_client_go(rendered: Any) -> None:

@@ -149,7 +149,7 @@ class MatchResourcesApplyConfiguration(
 
     def with_exclude_resource_rules(self, *values: NamedRuleWithOperationsApplyConfiguration) -> Self:
         """Appends to `excludeResourceRules`."""
-        self.exclude_resource_rules = [*(self.exclude_resource_rules or ()), *values]
+        self.exclude_resource_rules = self._appended(self.exclude_resource_rules, values, "with_exclude_resource_rules")
         return self
 
     def with_match_policy(self, value: str) -> Self:
@@ -169,7 +169,7 @@ class MatchResourcesApplyConfiguration(
 
     def with_resource_rules(self, *values: NamedRuleWithOperationsApplyConfiguration) -> Self:
         """Appends to `resourceRules`."""
-        self.resource_rules = [*(self.resource_rules or ()), *values]
+        self.resource_rules = self._appended(self.resource_rules, values, "with_resource_rules")
         return self
 
 
@@ -299,7 +299,7 @@ class MutatingAdmissionPolicyBindingListApplyConfiguration(
 
     def with_items(self, *values: MutatingAdmissionPolicyBindingApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -353,7 +353,7 @@ class MutatingAdmissionPolicyListApplyConfiguration(
 
     def with_items(self, *values: MutatingAdmissionPolicyApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -388,7 +388,7 @@ class MutatingAdmissionPolicySpecApplyConfiguration(
 
     def with_match_conditions(self, *values: MatchConditionApplyConfiguration) -> Self:
         """Appends to `matchConditions`."""
-        self.match_conditions = [*(self.match_conditions or ()), *values]
+        self.match_conditions = self._appended(self.match_conditions, values, "with_match_conditions")
         return self
 
     def with_match_constraints(self, value: MatchResourcesApplyConfiguration) -> Self:
@@ -398,7 +398,7 @@ class MutatingAdmissionPolicySpecApplyConfiguration(
 
     def with_mutations(self, *values: MutationApplyConfiguration) -> Self:
         """Appends to `mutations`."""
-        self.mutations = [*(self.mutations or ()), *values]
+        self.mutations = self._appended(self.mutations, values, "with_mutations")
         return self
 
     def with_param_kind(self, value: ParamKindApplyConfiguration) -> Self:
@@ -413,7 +413,7 @@ class MutatingAdmissionPolicySpecApplyConfiguration(
 
     def with_variables(self, *values: VariableApplyConfiguration) -> Self:
         """Appends to `variables`."""
-        self.variables = [*(self.variables or ()), *values]
+        self.variables = self._appended(self.variables, values, "with_variables")
         return self
 
 
@@ -448,7 +448,9 @@ class MutatingWebhookApplyConfiguration(
 
     def with_admission_review_versions(self, *values: str) -> Self:
         """Appends to `admissionReviewVersions`."""
-        self.admission_review_versions = [*(self.admission_review_versions or ()), *values]
+        self.admission_review_versions = self._appended(
+            self.admission_review_versions, values, "with_admission_review_versions"
+        )
         return self
 
     def with_client_config(self, value: WebhookClientConfigApplyConfiguration) -> Self:
@@ -463,7 +465,7 @@ class MutatingWebhookApplyConfiguration(
 
     def with_match_conditions(self, *values: MatchConditionApplyConfiguration) -> Self:
         """Appends to `matchConditions`."""
-        self.match_conditions = [*(self.match_conditions or ()), *values]
+        self.match_conditions = self._appended(self.match_conditions, values, "with_match_conditions")
         return self
 
     def with_match_policy(self, value: str) -> Self:
@@ -493,7 +495,7 @@ class MutatingWebhookApplyConfiguration(
 
     def with_rules(self, *values: RuleWithOperationsApplyConfiguration) -> Self:
         """Appends to `rules`."""
-        self.rules = [*(self.rules or ()), *values]
+        self.rules = self._appended(self.rules, values, "with_rules")
         return self
 
     def with_side_effects(self, value: str) -> Self:
@@ -532,7 +534,7 @@ class MutatingWebhookConfigurationApplyConfiguration(
 
     def with_webhooks(self, *values: MutatingWebhookApplyConfiguration) -> Self:
         """Appends to `webhooks`."""
-        self.webhooks = [*(self.webhooks or ()), *values]
+        self.webhooks = self._appended(self.webhooks, values, "with_webhooks")
         return self
 
     def _object_meta(self) -> ObjectMetaApplyConfiguration:
@@ -581,7 +583,7 @@ class MutatingWebhookConfigurationListApplyConfiguration(
 
     def with_items(self, *values: MutatingWebhookConfigurationApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -629,27 +631,27 @@ class NamedRuleWithOperationsApplyConfiguration(
 
     def with_api_groups(self, *values: str) -> Self:
         """Appends to `apiGroups`."""
-        self.api_groups = [*(self.api_groups or ()), *values]
+        self.api_groups = self._appended(self.api_groups, values, "with_api_groups")
         return self
 
     def with_api_versions(self, *values: str) -> Self:
         """Appends to `apiVersions`."""
-        self.api_versions = [*(self.api_versions or ()), *values]
+        self.api_versions = self._appended(self.api_versions, values, "with_api_versions")
         return self
 
     def with_operations(self, *values: str) -> Self:
         """Appends to `operations`."""
-        self.operations = [*(self.operations or ()), *values]
+        self.operations = self._appended(self.operations, values, "with_operations")
         return self
 
     def with_resource_names(self, *values: str) -> Self:
         """Appends to `resourceNames`."""
-        self.resource_names = [*(self.resource_names or ()), *values]
+        self.resource_names = self._appended(self.resource_names, values, "with_resource_names")
         return self
 
     def with_resources(self, *values: str) -> Self:
         """Appends to `resources`."""
-        self.resources = [*(self.resources or ()), *values]
+        self.resources = self._appended(self.resources, values, "with_resources")
         return self
 
     def with_scope(self, value: str) -> Self:
@@ -713,22 +715,22 @@ class RuleWithOperationsApplyConfiguration(
 
     def with_api_groups(self, *values: str) -> Self:
         """Appends to `apiGroups`."""
-        self.api_groups = [*(self.api_groups or ()), *values]
+        self.api_groups = self._appended(self.api_groups, values, "with_api_groups")
         return self
 
     def with_api_versions(self, *values: str) -> Self:
         """Appends to `apiVersions`."""
-        self.api_versions = [*(self.api_versions or ()), *values]
+        self.api_versions = self._appended(self.api_versions, values, "with_api_versions")
         return self
 
     def with_operations(self, *values: str) -> Self:
         """Appends to `operations`."""
-        self.operations = [*(self.operations or ()), *values]
+        self.operations = self._appended(self.operations, values, "with_operations")
         return self
 
     def with_resources(self, *values: str) -> Self:
         """Appends to `resources`."""
-        self.resources = [*(self.resources or ()), *values]
+        self.resources = self._appended(self.resources, values, "with_resources")
         return self
 
     def with_scope(self, value: str) -> Self:
@@ -771,7 +773,7 @@ class TypeCheckingApplyConfiguration(
 
     def with_expression_warnings(self, *values: ExpressionWarningApplyConfiguration) -> Self:
         """Appends to `expressionWarnings`."""
-        self.expression_warnings = [*(self.expression_warnings or ()), *values]
+        self.expression_warnings = self._appended(self.expression_warnings, values, "with_expression_warnings")
         return self
 
 
@@ -909,7 +911,7 @@ class ValidatingAdmissionPolicyBindingListApplyConfiguration(
 
     def with_items(self, *values: ValidatingAdmissionPolicyBindingApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -950,7 +952,7 @@ class ValidatingAdmissionPolicyBindingSpecApplyConfiguration(
 
     def with_validation_actions(self, *values: str) -> Self:
         """Appends to `validationActions`."""
-        self.validation_actions = [*(self.validation_actions or ()), *values]
+        self.validation_actions = self._appended(self.validation_actions, values, "with_validation_actions")
         return self
 
 
@@ -974,7 +976,7 @@ class ValidatingAdmissionPolicyListApplyConfiguration(
 
     def with_items(self, *values: ValidatingAdmissionPolicyApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -1004,7 +1006,7 @@ class ValidatingAdmissionPolicySpecApplyConfiguration(
 
     def with_audit_annotations(self, *values: AuditAnnotationApplyConfiguration) -> Self:
         """Appends to `auditAnnotations`."""
-        self.audit_annotations = [*(self.audit_annotations or ()), *values]
+        self.audit_annotations = self._appended(self.audit_annotations, values, "with_audit_annotations")
         return self
 
     def with_failure_policy(self, value: str) -> Self:
@@ -1014,7 +1016,7 @@ class ValidatingAdmissionPolicySpecApplyConfiguration(
 
     def with_match_conditions(self, *values: MatchConditionApplyConfiguration) -> Self:
         """Appends to `matchConditions`."""
-        self.match_conditions = [*(self.match_conditions or ()), *values]
+        self.match_conditions = self._appended(self.match_conditions, values, "with_match_conditions")
         return self
 
     def with_match_constraints(self, value: MatchResourcesApplyConfiguration) -> Self:
@@ -1029,12 +1031,12 @@ class ValidatingAdmissionPolicySpecApplyConfiguration(
 
     def with_validations(self, *values: ValidationApplyConfiguration) -> Self:
         """Appends to `validations`."""
-        self.validations = [*(self.validations or ()), *values]
+        self.validations = self._appended(self.validations, values, "with_validations")
         return self
 
     def with_variables(self, *values: VariableApplyConfiguration) -> Self:
         """Appends to `variables`."""
-        self.variables = [*(self.variables or ()), *values]
+        self.variables = self._appended(self.variables, values, "with_variables")
         return self
 
 
@@ -1049,7 +1051,7 @@ class ValidatingAdmissionPolicyStatusApplyConfiguration(
 
     def with_conditions(self, *values: ConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_observed_generation(self, value: int) -> Self:
@@ -1092,7 +1094,9 @@ class ValidatingWebhookApplyConfiguration(
 
     def with_admission_review_versions(self, *values: str) -> Self:
         """Appends to `admissionReviewVersions`."""
-        self.admission_review_versions = [*(self.admission_review_versions or ()), *values]
+        self.admission_review_versions = self._appended(
+            self.admission_review_versions, values, "with_admission_review_versions"
+        )
         return self
 
     def with_client_config(self, value: WebhookClientConfigApplyConfiguration) -> Self:
@@ -1107,7 +1111,7 @@ class ValidatingWebhookApplyConfiguration(
 
     def with_match_conditions(self, *values: MatchConditionApplyConfiguration) -> Self:
         """Appends to `matchConditions`."""
-        self.match_conditions = [*(self.match_conditions or ()), *values]
+        self.match_conditions = self._appended(self.match_conditions, values, "with_match_conditions")
         return self
 
     def with_match_policy(self, value: str) -> Self:
@@ -1132,7 +1136,7 @@ class ValidatingWebhookApplyConfiguration(
 
     def with_rules(self, *values: RuleWithOperationsApplyConfiguration) -> Self:
         """Appends to `rules`."""
-        self.rules = [*(self.rules or ()), *values]
+        self.rules = self._appended(self.rules, values, "with_rules")
         return self
 
     def with_side_effects(self, value: str) -> Self:
@@ -1171,7 +1175,7 @@ class ValidatingWebhookConfigurationApplyConfiguration(
 
     def with_webhooks(self, *values: ValidatingWebhookApplyConfiguration) -> Self:
         """Appends to `webhooks`."""
-        self.webhooks = [*(self.webhooks or ()), *values]
+        self.webhooks = self._appended(self.webhooks, values, "with_webhooks")
         return self
 
     def _object_meta(self) -> ObjectMetaApplyConfiguration:
@@ -1220,7 +1224,7 @@ class ValidatingWebhookConfigurationListApplyConfiguration(
 
     def with_items(self, *values: ValidatingWebhookConfigurationApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:

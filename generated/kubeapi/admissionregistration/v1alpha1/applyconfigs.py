@@ -88,7 +88,7 @@ class MatchResourcesApplyConfiguration(
 
     def with_exclude_resource_rules(self, *values: NamedRuleWithOperationsApplyConfiguration) -> Self:
         """Appends to `excludeResourceRules`."""
-        self.exclude_resource_rules = [*(self.exclude_resource_rules or ()), *values]
+        self.exclude_resource_rules = self._appended(self.exclude_resource_rules, values, "with_exclude_resource_rules")
         return self
 
     def with_match_policy(self, value: str) -> Self:
@@ -108,7 +108,7 @@ class MatchResourcesApplyConfiguration(
 
     def with_resource_rules(self, *values: NamedRuleWithOperationsApplyConfiguration) -> Self:
         """Appends to `resourceRules`."""
-        self.resource_rules = [*(self.resource_rules or ()), *values]
+        self.resource_rules = self._appended(self.resource_rules, values, "with_resource_rules")
         return self
 
 
@@ -238,7 +238,7 @@ class MutatingAdmissionPolicyBindingListApplyConfiguration(
 
     def with_items(self, *values: MutatingAdmissionPolicyBindingApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -292,7 +292,7 @@ class MutatingAdmissionPolicyListApplyConfiguration(
 
     def with_items(self, *values: MutatingAdmissionPolicyApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -327,7 +327,7 @@ class MutatingAdmissionPolicySpecApplyConfiguration(
 
     def with_match_conditions(self, *values: MatchConditionApplyConfiguration) -> Self:
         """Appends to `matchConditions`."""
-        self.match_conditions = [*(self.match_conditions or ()), *values]
+        self.match_conditions = self._appended(self.match_conditions, values, "with_match_conditions")
         return self
 
     def with_match_constraints(self, value: MatchResourcesApplyConfiguration) -> Self:
@@ -337,7 +337,7 @@ class MutatingAdmissionPolicySpecApplyConfiguration(
 
     def with_mutations(self, *values: MutationApplyConfiguration) -> Self:
         """Appends to `mutations`."""
-        self.mutations = [*(self.mutations or ()), *values]
+        self.mutations = self._appended(self.mutations, values, "with_mutations")
         return self
 
     def with_param_kind(self, value: ParamKindApplyConfiguration) -> Self:
@@ -352,7 +352,7 @@ class MutatingAdmissionPolicySpecApplyConfiguration(
 
     def with_variables(self, *values: VariableApplyConfiguration) -> Self:
         """Appends to `variables`."""
-        self.variables = [*(self.variables or ()), *values]
+        self.variables = self._appended(self.variables, values, "with_variables")
         return self
 
 
@@ -395,27 +395,27 @@ class NamedRuleWithOperationsApplyConfiguration(
 
     def with_api_groups(self, *values: str) -> Self:
         """Appends to `apiGroups`."""
-        self.api_groups = [*(self.api_groups or ()), *values]
+        self.api_groups = self._appended(self.api_groups, values, "with_api_groups")
         return self
 
     def with_api_versions(self, *values: str) -> Self:
         """Appends to `apiVersions`."""
-        self.api_versions = [*(self.api_versions or ()), *values]
+        self.api_versions = self._appended(self.api_versions, values, "with_api_versions")
         return self
 
     def with_operations(self, *values: str) -> Self:
         """Appends to `operations`."""
-        self.operations = [*(self.operations or ()), *values]
+        self.operations = self._appended(self.operations, values, "with_operations")
         return self
 
     def with_resource_names(self, *values: str) -> Self:
         """Appends to `resourceNames`."""
-        self.resource_names = [*(self.resource_names or ()), *values]
+        self.resource_names = self._appended(self.resource_names, values, "with_resource_names")
         return self
 
     def with_resources(self, *values: str) -> Self:
         """Appends to `resources`."""
-        self.resources = [*(self.resources or ()), *values]
+        self.resources = self._appended(self.resources, values, "with_resources")
         return self
 
     def with_scope(self, value: str) -> Self:

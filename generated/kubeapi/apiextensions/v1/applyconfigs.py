@@ -221,7 +221,7 @@ class CustomResourceDefinitionListApplyConfiguration(
 
     def with_items(self, *values: CustomResourceDefinitionApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -242,7 +242,7 @@ class CustomResourceDefinitionNamesApplyConfiguration(
 
     def with_categories(self, *values: str) -> Self:
         """Appends to `categories`."""
-        self.categories = [*(self.categories or ()), *values]
+        self.categories = self._appended(self.categories, values, "with_categories")
         return self
 
     def with_kind(self, value: str) -> Self:
@@ -262,7 +262,7 @@ class CustomResourceDefinitionNamesApplyConfiguration(
 
     def with_short_names(self, *values: str) -> Self:
         """Appends to `shortNames`."""
-        self.short_names = [*(self.short_names or ()), *values]
+        self.short_names = self._appended(self.short_names, values, "with_short_names")
         return self
 
     def with_singular(self, value: str) -> Self:
@@ -308,7 +308,7 @@ class CustomResourceDefinitionSpecApplyConfiguration(
 
     def with_versions(self, *values: CustomResourceDefinitionVersionApplyConfiguration) -> Self:
         """Appends to `versions`."""
-        self.versions = [*(self.versions or ()), *values]
+        self.versions = self._appended(self.versions, values, "with_versions")
         return self
 
 
@@ -333,7 +333,7 @@ class CustomResourceDefinitionStatusApplyConfiguration(
 
     def with_conditions(self, *values: CustomResourceDefinitionConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_observed_generation(self, value: int) -> Self:
@@ -343,7 +343,7 @@ class CustomResourceDefinitionStatusApplyConfiguration(
 
     def with_stored_versions(self, *values: str) -> Self:
         """Appends to `storedVersions`."""
-        self.stored_versions = [*(self.stored_versions or ()), *values]
+        self.stored_versions = self._appended(self.stored_versions, values, "with_stored_versions")
         return self
 
 
@@ -368,7 +368,9 @@ class CustomResourceDefinitionVersionApplyConfiguration(
 
     def with_additional_printer_columns(self, *values: CustomResourceColumnDefinitionApplyConfiguration) -> Self:
         """Appends to `additionalPrinterColumns`."""
-        self.additional_printer_columns = [*(self.additional_printer_columns or ()), *values]
+        self.additional_printer_columns = self._appended(
+            self.additional_printer_columns, values, "with_additional_printer_columns"
+        )
         return self
 
     def with_deprecated(self, value: bool) -> Self:
@@ -393,7 +395,7 @@ class CustomResourceDefinitionVersionApplyConfiguration(
 
     def with_selectable_fields(self, *values: SelectableFieldApplyConfiguration) -> Self:
         """Appends to `selectableFields`."""
-        self.selectable_fields = [*(self.selectable_fields or ()), *values]
+        self.selectable_fields = self._appended(self.selectable_fields, values, "with_selectable_fields")
         return self
 
     def with_served(self, value: bool) -> Self:
@@ -588,12 +590,12 @@ class JSONSchemaPropsApplyConfiguration(
 
     def with_all_of(self, *values: JSONSchemaPropsApplyConfiguration) -> Self:
         """Appends to `allOf`."""
-        self.all_of = [*(self.all_of or ()), *values]
+        self.all_of = self._appended(self.all_of, values, "with_all_of")
         return self
 
     def with_any_of(self, *values: JSONSchemaPropsApplyConfiguration) -> Self:
         """Appends to `anyOf`."""
-        self.any_of = [*(self.any_of or ()), *values]
+        self.any_of = self._appended(self.any_of, values, "with_any_of")
         return self
 
     def with_default(self, value: JSON) -> Self:
@@ -618,7 +620,7 @@ class JSONSchemaPropsApplyConfiguration(
 
     def with_enum(self, *values: JSON) -> Self:
         """Appends to `enum`."""
-        self.enum = [*(self.enum or ()), *values]
+        self.enum = self._appended(self.enum, values, "with_enum")
         return self
 
     def with_example(self, value: JSON) -> Self:
@@ -713,7 +715,7 @@ class JSONSchemaPropsApplyConfiguration(
 
     def with_one_of(self, *values: JSONSchemaPropsApplyConfiguration) -> Self:
         """Appends to `oneOf`."""
-        self.one_of = [*(self.one_of or ()), *values]
+        self.one_of = self._appended(self.one_of, values, "with_one_of")
         return self
 
     def with_pattern(self, value: str) -> Self:
@@ -733,7 +735,7 @@ class JSONSchemaPropsApplyConfiguration(
 
     def with_required(self, *values: str) -> Self:
         """Appends to `required`."""
-        self.required = [*(self.required or ()), *values]
+        self.required = self._appended(self.required, values, "with_required")
         return self
 
     def with_title(self, value: str) -> Self:
@@ -763,7 +765,9 @@ class JSONSchemaPropsApplyConfiguration(
 
     def with_x_kubernetes_list_map_keys(self, *values: str) -> Self:
         """Appends to `x-kubernetes-list-map-keys`."""
-        self.x_kubernetes_list_map_keys = [*(self.x_kubernetes_list_map_keys or ()), *values]
+        self.x_kubernetes_list_map_keys = self._appended(
+            self.x_kubernetes_list_map_keys, values, "with_x_kubernetes_list_map_keys"
+        )
         return self
 
     def with_x_kubernetes_list_type(self, value: str) -> Self:
@@ -783,7 +787,9 @@ class JSONSchemaPropsApplyConfiguration(
 
     def with_x_kubernetes_validations(self, *values: ValidationRuleApplyConfiguration) -> Self:
         """Appends to `x-kubernetes-validations`."""
-        self.x_kubernetes_validations = [*(self.x_kubernetes_validations or ()), *values]
+        self.x_kubernetes_validations = self._appended(
+            self.x_kubernetes_validations, values, "with_x_kubernetes_validations"
+        )
         return self
 
 
@@ -915,7 +921,9 @@ class WebhookConversionApplyConfiguration(
 
     def with_conversion_review_versions(self, *values: str) -> Self:
         """Appends to `conversionReviewVersions`."""
-        self.conversion_review_versions = [*(self.conversion_review_versions or ()), *values]
+        self.conversion_review_versions = self._appended(
+            self.conversion_review_versions, values, "with_conversion_review_versions"
+        )
         return self
 
 

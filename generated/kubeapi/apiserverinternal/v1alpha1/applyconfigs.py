@@ -46,7 +46,7 @@ class ServerStorageVersionApplyConfiguration(
 
     def with_decodable_versions(self, *values: str) -> Self:
         """Appends to `decodableVersions`."""
-        self.decodable_versions = [*(self.decodable_versions or ()), *values]
+        self.decodable_versions = self._appended(self.decodable_versions, values, "with_decodable_versions")
         return self
 
     def with_encoding_version(self, value: str) -> Self:
@@ -56,7 +56,7 @@ class ServerStorageVersionApplyConfiguration(
 
     def with_served_versions(self, *values: str) -> Self:
         """Appends to `servedVersions`."""
-        self.served_versions = [*(self.served_versions or ()), *values]
+        self.served_versions = self._appended(self.served_versions, values, "with_served_versions")
         return self
 
 
@@ -179,7 +179,7 @@ class StorageVersionListApplyConfiguration(ApplyConfiguration, kw_only=True, ren
 
     def with_items(self, *values: StorageVersionApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -207,12 +207,12 @@ class StorageVersionStatusApplyConfiguration(
 
     def with_conditions(self, *values: StorageVersionConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_storage_versions(self, *values: ServerStorageVersionApplyConfiguration) -> Self:
         """Appends to `storageVersions`."""
-        self.storage_versions = [*(self.storage_versions or ()), *values]
+        self.storage_versions = self._appended(self.storage_versions, values, "with_storage_versions")
         return self
 
 

@@ -134,7 +134,7 @@ class ControllerRevisionListApplyConfiguration(ApplyConfiguration, kw_only=True,
 
     def with_items(self, *values: ControllerRevisionApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -254,7 +254,7 @@ class DaemonSetListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={
 
     def with_items(self, *values: DaemonSetApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -337,7 +337,7 @@ class DaemonSetStatusApplyConfiguration(
 
     def with_conditions(self, *values: DaemonSetConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_current_number_scheduled(self, value: int) -> Self:
@@ -517,7 +517,7 @@ class DeploymentListApplyConfiguration(ApplyConfiguration, kw_only=True, rename=
 
     def with_items(self, *values: DeploymentApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -620,7 +620,7 @@ class DeploymentStatusApplyConfiguration(
 
     def with_conditions(self, *values: DeploymentConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_observed_generation(self, value: int) -> Self:
@@ -782,7 +782,7 @@ class ReplicaSetListApplyConfiguration(ApplyConfiguration, kw_only=True, rename=
 
     def with_items(self, *values: ReplicaSetApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -846,7 +846,7 @@ class ReplicaSetStatusApplyConfiguration(
 
     def with_conditions(self, *values: ReplicaSetConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_fully_labeled_replicas(self, value: int) -> Self:
@@ -1037,7 +1037,7 @@ class StatefulSetListApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_items(self, *values: StatefulSetApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -1153,7 +1153,7 @@ class StatefulSetSpecApplyConfiguration(
 
     def with_volume_claim_templates(self, *values: PersistentVolumeClaimApplyConfiguration) -> Self:
         """Appends to `volumeClaimTemplates`."""
-        self.volume_claim_templates = [*(self.volume_claim_templates or ()), *values]
+        self.volume_claim_templates = self._appended(self.volume_claim_templates, values, "with_volume_claim_templates")
         return self
 
 
@@ -1194,7 +1194,7 @@ class StatefulSetStatusApplyConfiguration(
 
     def with_conditions(self, *values: StatefulSetConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_current_replicas(self, value: int) -> Self:

@@ -185,7 +185,7 @@ class TokenRequestSpecApplyConfiguration(
 
     def with_audiences(self, *values: str) -> Self:
         """Appends to `audiences`."""
-        self.audiences = [*(self.audiences or ()), *values]
+        self.audiences = self._appended(self.audiences, values, "with_audiences")
         return self
 
     def with_bound_object_ref(self, value: BoundObjectReferenceApplyConfiguration) -> Self:
@@ -280,7 +280,7 @@ class TokenReviewSpecApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_audiences(self, *values: str) -> Self:
         """Appends to `audiences`."""
-        self.audiences = [*(self.audiences or ()), *values]
+        self.audiences = self._appended(self.audiences, values, "with_audiences")
         return self
 
     def with_token(self, value: str) -> Self:
@@ -297,7 +297,7 @@ class TokenReviewStatusApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_audiences(self, *values: str) -> Self:
         """Appends to `audiences`."""
-        self.audiences = [*(self.audiences or ()), *values]
+        self.audiences = self._appended(self.audiences, values, "with_audiences")
         return self
 
     def with_authenticated(self, value: bool) -> Self:
@@ -329,7 +329,7 @@ class UserInfoApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_groups(self, *values: str) -> Self:
         """Appends to `groups`."""
-        self.groups = [*(self.groups or ()), *values]
+        self.groups = self._appended(self.groups, values, "with_groups")
         return self
 
     def with_uid(self, value: str) -> Self:

@@ -53,7 +53,7 @@ class FieldSelectorAttributesApplyConfiguration(
 
     def with_requirements(self, *values: FieldSelectorRequirementApplyConfiguration) -> Self:
         """Appends to `requirements`."""
-        self.requirements = [*(self.requirements or ()), *values]
+        self.requirements = self._appended(self.requirements, values, "with_requirements")
         return self
 
 
@@ -70,7 +70,7 @@ class LabelSelectorAttributesApplyConfiguration(
 
     def with_requirements(self, *values: LabelSelectorRequirementApplyConfiguration) -> Self:
         """Appends to `requirements`."""
-        self.requirements = [*(self.requirements or ()), *values]
+        self.requirements = self._appended(self.requirements, values, "with_requirements")
         return self
 
 
@@ -157,12 +157,12 @@ class NonResourceRuleApplyConfiguration(
 
     def with_non_resource_urls(self, *values: str) -> Self:
         """Appends to `nonResourceURLs`."""
-        self.non_resource_urls = [*(self.non_resource_urls or ()), *values]
+        self.non_resource_urls = self._appended(self.non_resource_urls, values, "with_non_resource_urls")
         return self
 
     def with_verbs(self, *values: str) -> Self:
         """Appends to `verbs`."""
-        self.verbs = [*(self.verbs or ()), *values]
+        self.verbs = self._appended(self.verbs, values, "with_verbs")
         return self
 
 
@@ -235,22 +235,22 @@ class ResourceRuleApplyConfiguration(
 
     def with_api_groups(self, *values: str) -> Self:
         """Appends to `apiGroups`."""
-        self.api_groups = [*(self.api_groups or ()), *values]
+        self.api_groups = self._appended(self.api_groups, values, "with_api_groups")
         return self
 
     def with_resource_names(self, *values: str) -> Self:
         """Appends to `resourceNames`."""
-        self.resource_names = [*(self.resource_names or ()), *values]
+        self.resource_names = self._appended(self.resource_names, values, "with_resource_names")
         return self
 
     def with_resources(self, *values: str) -> Self:
         """Appends to `resources`."""
-        self.resources = [*(self.resources or ()), *values]
+        self.resources = self._appended(self.resources, values, "with_resources")
         return self
 
     def with_verbs(self, *values: str) -> Self:
         """Appends to `verbs`."""
-        self.verbs = [*(self.verbs or ()), *values]
+        self.verbs = self._appended(self.verbs, values, "with_verbs")
         return self
 
 
@@ -475,7 +475,7 @@ class SubjectAccessReviewSpecApplyConfiguration(
 
     def with_groups(self, *values: str) -> Self:
         """Appends to `groups`."""
-        self.groups = [*(self.groups or ()), *values]
+        self.groups = self._appended(self.groups, values, "with_groups")
         return self
 
     def with_non_resource_attributes(self, value: NonResourceAttributesApplyConfiguration) -> Self:
@@ -554,12 +554,12 @@ class SubjectRulesReviewStatusApplyConfiguration(
 
     def with_non_resource_rules(self, *values: NonResourceRuleApplyConfiguration) -> Self:
         """Appends to `nonResourceRules`."""
-        self.non_resource_rules = [*(self.non_resource_rules or ()), *values]
+        self.non_resource_rules = self._appended(self.non_resource_rules, values, "with_non_resource_rules")
         return self
 
     def with_resource_rules(self, *values: ResourceRuleApplyConfiguration) -> Self:
         """Appends to `resourceRules`."""
-        self.resource_rules = [*(self.resource_rules or ()), *values]
+        self.resource_rules = self._appended(self.resource_rules, values, "with_resource_rules")
         return self
 
 

@@ -129,7 +129,7 @@ class HorizontalPodAutoscalerListApplyConfiguration(
 
     def with_items(self, *values: HorizontalPodAutoscalerApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:

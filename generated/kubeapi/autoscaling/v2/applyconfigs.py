@@ -171,7 +171,7 @@ class HPAScalingRulesApplyConfiguration(
 
     def with_policies(self, *values: HPAScalingPolicyApplyConfiguration) -> Self:
         """Appends to `policies`."""
-        self.policies = [*(self.policies or ()), *values]
+        self.policies = self._appended(self.policies, values, "with_policies")
         return self
 
     def with_select_policy(self, value: str) -> Self:
@@ -320,7 +320,7 @@ class HorizontalPodAutoscalerListApplyConfiguration(
 
     def with_items(self, *values: HorizontalPodAutoscalerApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -352,7 +352,7 @@ class HorizontalPodAutoscalerSpecApplyConfiguration(
 
     def with_metrics(self, *values: MetricSpecApplyConfiguration) -> Self:
         """Appends to `metrics`."""
-        self.metrics = [*(self.metrics or ()), *values]
+        self.metrics = self._appended(self.metrics, values, "with_metrics")
         return self
 
     def with_min_replicas(self, value: int) -> Self:
@@ -386,12 +386,12 @@ class HorizontalPodAutoscalerStatusApplyConfiguration(
 
     def with_conditions(self, *values: HorizontalPodAutoscalerConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_current_metrics(self, *values: MetricStatusApplyConfiguration) -> Self:
         """Appends to `currentMetrics`."""
-        self.current_metrics = [*(self.current_metrics or ()), *values]
+        self.current_metrics = self._appended(self.current_metrics, values, "with_current_metrics")
         return self
 
     def with_current_replicas(self, value: int) -> Self:

@@ -115,7 +115,7 @@ class CronJobListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"a
 
     def with_items(self, *values: CronJobApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -197,7 +197,7 @@ class CronJobStatusApplyConfiguration(
 
     def with_active(self, *values: ObjectReferenceApplyConfiguration) -> Self:
         """Appends to `active`."""
-        self.active = [*(self.active or ()), *values]
+        self.active = self._appended(self.active, values, "with_active")
         return self
 
     def with_last_schedule_time(self, value: Time) -> Self:
@@ -330,7 +330,7 @@ class JobListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_v
 
     def with_items(self, *values: JobApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -494,7 +494,7 @@ class JobStatusApplyConfiguration(
 
     def with_conditions(self, *values: JobConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_failed(self, value: int) -> Self:
@@ -553,7 +553,7 @@ class PodFailurePolicyApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_rules(self, *values: PodFailurePolicyRuleApplyConfiguration) -> Self:
         """Appends to `rules`."""
-        self.rules = [*(self.rules or ()), *values]
+        self.rules = self._appended(self.rules, values, "with_rules")
         return self
 
 
@@ -576,7 +576,7 @@ class PodFailurePolicyOnExitCodesRequirementApplyConfiguration(
 
     def with_values(self, *values: int) -> Self:
         """Appends to `values`."""
-        self.values = [*(self.values or ()), *values]
+        self.values = self._appended(self.values, values, "with_values")
         return self
 
 
@@ -614,7 +614,7 @@ class PodFailurePolicyRuleApplyConfiguration(
 
     def with_on_pod_conditions(self, *values: PodFailurePolicyOnPodConditionsPatternApplyConfiguration) -> Self:
         """Appends to `onPodConditions`."""
-        self.on_pod_conditions = [*(self.on_pod_conditions or ()), *values]
+        self.on_pod_conditions = self._appended(self.on_pod_conditions, values, "with_on_pod_conditions")
         return self
 
 
@@ -623,7 +623,7 @@ class SuccessPolicyApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_rules(self, *values: SuccessPolicyRuleApplyConfiguration) -> Self:
         """Appends to `rules`."""
-        self.rules = [*(self.rules or ()), *values]
+        self.rules = self._appended(self.rules, values, "with_rules")
         return self
 
 
@@ -652,12 +652,12 @@ class UncountedTerminatedPodsApplyConfiguration(ApplyConfiguration, kw_only=True
 
     def with_failed(self, *values: str) -> Self:
         """Appends to `failed`."""
-        self.failed = [*(self.failed or ()), *values]
+        self.failed = self._appended(self.failed, values, "with_failed")
         return self
 
     def with_succeeded(self, *values: str) -> Self:
         """Appends to `succeeded`."""
-        self.succeeded = [*(self.succeeded or ()), *values]
+        self.succeeded = self._appended(self.succeeded, values, "with_succeeded")
         return self
 
 

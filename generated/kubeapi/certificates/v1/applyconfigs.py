@@ -146,7 +146,7 @@ class CertificateSigningRequestListApplyConfiguration(
 
     def with_items(self, *values: CertificateSigningRequestApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -179,7 +179,7 @@ class CertificateSigningRequestSpecApplyConfiguration(
 
     def with_groups(self, *values: str) -> Self:
         """Appends to `groups`."""
-        self.groups = [*(self.groups or ()), *values]
+        self.groups = self._appended(self.groups, values, "with_groups")
         return self
 
     def with_request(self, value: str) -> Self:
@@ -199,7 +199,7 @@ class CertificateSigningRequestSpecApplyConfiguration(
 
     def with_usages(self, *values: str) -> Self:
         """Appends to `usages`."""
-        self.usages = [*(self.usages or ()), *values]
+        self.usages = self._appended(self.usages, values, "with_usages")
         return self
 
     def with_username(self, value: str) -> Self:
@@ -219,7 +219,7 @@ class CertificateSigningRequestStatusApplyConfiguration(ApplyConfiguration, kw_o
 
     def with_conditions(self, *values: CertificateSigningRequestConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
 

@@ -98,7 +98,7 @@ class ClusterTrustBundleListApplyConfiguration(ApplyConfiguration, kw_only=True,
 
     def with_items(self, *values: ClusterTrustBundleApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -202,7 +202,7 @@ class PodCertificateRequestListApplyConfiguration(
 
     def with_items(self, *values: PodCertificateRequestApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -331,7 +331,7 @@ class PodCertificateRequestStatusApplyConfiguration(
 
     def with_conditions(self, *values: ConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_not_after(self, value: Time) -> Self:

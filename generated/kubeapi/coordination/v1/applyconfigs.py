@@ -91,7 +91,7 @@ class LeaseListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api
 
     def with_items(self, *values: LeaseApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:

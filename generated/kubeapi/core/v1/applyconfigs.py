@@ -657,12 +657,12 @@ class CapabilitiesApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_add(self, *values: str) -> Self:
         """Appends to `add`."""
-        self.add = [*(self.add or ()), *values]
+        self.add = self._appended(self.add, values, "with_add")
         return self
 
     def with_drop(self, *values: str) -> Self:
         """Appends to `drop`."""
-        self.drop = [*(self.drop or ()), *values]
+        self.drop = self._appended(self.drop, values, "with_drop")
         return self
 
 
@@ -680,7 +680,7 @@ class CephFSPersistentVolumeSourceApplyConfiguration(
 
     def with_monitors(self, *values: str) -> Self:
         """Appends to `monitors`."""
-        self.monitors = [*(self.monitors or ()), *values]
+        self.monitors = self._appended(self.monitors, values, "with_monitors")
         return self
 
     def with_path(self, value: str) -> Self:
@@ -723,7 +723,7 @@ class CephFSVolumeSourceApplyConfiguration(
 
     def with_monitors(self, *values: str) -> Self:
         """Appends to `monitors`."""
-        self.monitors = [*(self.monitors or ()), *values]
+        self.monitors = self._appended(self.monitors, values, "with_monitors")
         return self
 
     def with_path(self, value: str) -> Self:
@@ -903,7 +903,7 @@ class ComponentStatusApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_conditions(self, *values: ComponentConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_metadata(self, value: ObjectMetaApplyConfiguration) -> Self:
@@ -955,7 +955,7 @@ class ComponentStatusListApplyConfiguration(ApplyConfiguration, kw_only=True, re
 
     def with_items(self, *values: ComponentStatusApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -1084,7 +1084,7 @@ class ConfigMapListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={
 
     def with_items(self, *values: ConfigMapApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -1137,7 +1137,7 @@ class ConfigMapProjectionApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_items(self, *values: KeyToPathApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_name(self, value: str) -> Self:
@@ -1164,7 +1164,7 @@ class ConfigMapVolumeSourceApplyConfiguration(ApplyConfiguration, kw_only=True, 
 
     def with_items(self, *values: KeyToPathApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_name(self, value: str) -> Self:
@@ -1227,22 +1227,22 @@ class ContainerApplyConfiguration(
 
     def with_args(self, *values: str) -> Self:
         """Appends to `args`."""
-        self.args = [*(self.args or ()), *values]
+        self.args = self._appended(self.args, values, "with_args")
         return self
 
     def with_command(self, *values: str) -> Self:
         """Appends to `command`."""
-        self.command = [*(self.command or ()), *values]
+        self.command = self._appended(self.command, values, "with_command")
         return self
 
     def with_env(self, *values: EnvVarApplyConfiguration) -> Self:
         """Appends to `env`."""
-        self.env = [*(self.env or ()), *values]
+        self.env = self._appended(self.env, values, "with_env")
         return self
 
     def with_env_from(self, *values: EnvFromSourceApplyConfiguration) -> Self:
         """Appends to `envFrom`."""
-        self.env_from = [*(self.env_from or ()), *values]
+        self.env_from = self._appended(self.env_from, values, "with_env_from")
         return self
 
     def with_image(self, value: str) -> Self:
@@ -1272,7 +1272,7 @@ class ContainerApplyConfiguration(
 
     def with_ports(self, *values: ContainerPortApplyConfiguration) -> Self:
         """Appends to `ports`."""
-        self.ports = [*(self.ports or ()), *values]
+        self.ports = self._appended(self.ports, values, "with_ports")
         return self
 
     def with_readiness_probe(self, value: ProbeApplyConfiguration) -> Self:
@@ -1282,7 +1282,7 @@ class ContainerApplyConfiguration(
 
     def with_resize_policy(self, *values: ContainerResizePolicyApplyConfiguration) -> Self:
         """Appends to `resizePolicy`."""
-        self.resize_policy = [*(self.resize_policy or ()), *values]
+        self.resize_policy = self._appended(self.resize_policy, values, "with_resize_policy")
         return self
 
     def with_resources(self, value: ResourceRequirementsApplyConfiguration) -> Self:
@@ -1297,7 +1297,7 @@ class ContainerApplyConfiguration(
 
     def with_restart_policy_rules(self, *values: ContainerRestartRuleApplyConfiguration) -> Self:
         """Appends to `restartPolicyRules`."""
-        self.restart_policy_rules = [*(self.restart_policy_rules or ()), *values]
+        self.restart_policy_rules = self._appended(self.restart_policy_rules, values, "with_restart_policy_rules")
         return self
 
     def with_security_context(self, value: SecurityContextApplyConfiguration) -> Self:
@@ -1337,12 +1337,12 @@ class ContainerApplyConfiguration(
 
     def with_volume_devices(self, *values: VolumeDeviceApplyConfiguration) -> Self:
         """Appends to `volumeDevices`."""
-        self.volume_devices = [*(self.volume_devices or ()), *values]
+        self.volume_devices = self._appended(self.volume_devices, values, "with_volume_devices")
         return self
 
     def with_volume_mounts(self, *values: VolumeMountApplyConfiguration) -> Self:
         """Appends to `volumeMounts`."""
-        self.volume_mounts = [*(self.volume_mounts or ()), *values]
+        self.volume_mounts = self._appended(self.volume_mounts, values, "with_volume_mounts")
         return self
 
     def with_working_dir(self, value: str) -> Self:
@@ -1382,7 +1382,7 @@ class ContainerImageApplyConfiguration(ApplyConfiguration, kw_only=True, rename=
 
     def with_names(self, *values: str) -> Self:
         """Appends to `names`."""
-        self.names = [*(self.names or ()), *values]
+        self.names = self._appended(self.names, values, "with_names")
         return self
 
     def with_size_bytes(self, value: int) -> Self:
@@ -1471,7 +1471,7 @@ class ContainerRestartRuleOnExitCodesApplyConfiguration(ApplyConfiguration, kw_o
 
     def with_values(self, *values: int) -> Self:
         """Appends to `values`."""
-        self.values = [*(self.values or ()), *values]
+        self.values = self._appended(self.values, values, "with_values")
         return self
 
 
@@ -1611,7 +1611,9 @@ class ContainerStatusApplyConfiguration(
 
     def with_allocated_resources_status(self, *values: ResourceStatusApplyConfiguration) -> Self:
         """Appends to `allocatedResourcesStatus`."""
-        self.allocated_resources_status = [*(self.allocated_resources_status or ()), *values]
+        self.allocated_resources_status = self._appended(
+            self.allocated_resources_status, values, "with_allocated_resources_status"
+        )
         return self
 
     def with_container_id(self, value: str) -> Self:
@@ -1676,7 +1678,7 @@ class ContainerStatusApplyConfiguration(
 
     def with_volume_mounts(self, *values: VolumeMountStatusApplyConfiguration) -> Self:
         """Appends to `volumeMounts`."""
-        self.volume_mounts = [*(self.volume_mounts or ()), *values]
+        self.volume_mounts = self._appended(self.volume_mounts, values, "with_volume_mounts")
         return self
 
 
@@ -1703,7 +1705,7 @@ class DownwardAPIProjectionApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_items(self, *values: DownwardAPIVolumeFileApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
 
@@ -1749,7 +1751,7 @@ class DownwardAPIVolumeSourceApplyConfiguration(
 
     def with_items(self, *values: DownwardAPIVolumeFileApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
 
@@ -1833,17 +1835,17 @@ class EndpointSubsetApplyConfiguration(
 
     def with_addresses(self, *values: EndpointAddressApplyConfiguration) -> Self:
         """Appends to `addresses`."""
-        self.addresses = [*(self.addresses or ()), *values]
+        self.addresses = self._appended(self.addresses, values, "with_addresses")
         return self
 
     def with_not_ready_addresses(self, *values: EndpointAddressApplyConfiguration) -> Self:
         """Appends to `notReadyAddresses`."""
-        self.not_ready_addresses = [*(self.not_ready_addresses or ()), *values]
+        self.not_ready_addresses = self._appended(self.not_ready_addresses, values, "with_not_ready_addresses")
         return self
 
     def with_ports(self, *values: EndpointPortApplyConfiguration) -> Self:
         """Appends to `ports`."""
-        self.ports = [*(self.ports or ()), *values]
+        self.ports = self._appended(self.ports, values, "with_ports")
         return self
 
 
@@ -1870,7 +1872,7 @@ class EndpointsApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api
 
     def with_subsets(self, *values: EndpointSubsetApplyConfiguration) -> Self:
         """Appends to `subsets`."""
-        self.subsets = [*(self.subsets or ()), *values]
+        self.subsets = self._appended(self.subsets, values, "with_subsets")
         return self
 
     def _object_meta(self) -> ObjectMetaApplyConfiguration:
@@ -1917,7 +1919,7 @@ class EndpointsListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={
 
     def with_items(self, *values: EndpointsApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -2064,22 +2066,22 @@ class EphemeralContainerApplyConfiguration(
 
     def with_args(self, *values: str) -> Self:
         """Appends to `args`."""
-        self.args = [*(self.args or ()), *values]
+        self.args = self._appended(self.args, values, "with_args")
         return self
 
     def with_command(self, *values: str) -> Self:
         """Appends to `command`."""
-        self.command = [*(self.command or ()), *values]
+        self.command = self._appended(self.command, values, "with_command")
         return self
 
     def with_env(self, *values: EnvVarApplyConfiguration) -> Self:
         """Appends to `env`."""
-        self.env = [*(self.env or ()), *values]
+        self.env = self._appended(self.env, values, "with_env")
         return self
 
     def with_env_from(self, *values: EnvFromSourceApplyConfiguration) -> Self:
         """Appends to `envFrom`."""
-        self.env_from = [*(self.env_from or ()), *values]
+        self.env_from = self._appended(self.env_from, values, "with_env_from")
         return self
 
     def with_image(self, value: str) -> Self:
@@ -2109,7 +2111,7 @@ class EphemeralContainerApplyConfiguration(
 
     def with_ports(self, *values: ContainerPortApplyConfiguration) -> Self:
         """Appends to `ports`."""
-        self.ports = [*(self.ports or ()), *values]
+        self.ports = self._appended(self.ports, values, "with_ports")
         return self
 
     def with_readiness_probe(self, value: ProbeApplyConfiguration) -> Self:
@@ -2119,7 +2121,7 @@ class EphemeralContainerApplyConfiguration(
 
     def with_resize_policy(self, *values: ContainerResizePolicyApplyConfiguration) -> Self:
         """Appends to `resizePolicy`."""
-        self.resize_policy = [*(self.resize_policy or ()), *values]
+        self.resize_policy = self._appended(self.resize_policy, values, "with_resize_policy")
         return self
 
     def with_resources(self, value: ResourceRequirementsApplyConfiguration) -> Self:
@@ -2134,7 +2136,7 @@ class EphemeralContainerApplyConfiguration(
 
     def with_restart_policy_rules(self, *values: ContainerRestartRuleApplyConfiguration) -> Self:
         """Appends to `restartPolicyRules`."""
-        self.restart_policy_rules = [*(self.restart_policy_rules or ()), *values]
+        self.restart_policy_rules = self._appended(self.restart_policy_rules, values, "with_restart_policy_rules")
         return self
 
     def with_security_context(self, value: SecurityContextApplyConfiguration) -> Self:
@@ -2179,12 +2181,12 @@ class EphemeralContainerApplyConfiguration(
 
     def with_volume_devices(self, *values: VolumeDeviceApplyConfiguration) -> Self:
         """Appends to `volumeDevices`."""
-        self.volume_devices = [*(self.volume_devices or ()), *values]
+        self.volume_devices = self._appended(self.volume_devices, values, "with_volume_devices")
         return self
 
     def with_volume_mounts(self, *values: VolumeMountApplyConfiguration) -> Self:
         """Appends to `volumeMounts`."""
-        self.volume_mounts = [*(self.volume_mounts or ()), *values]
+        self.volume_mounts = self._appended(self.volume_mounts, values, "with_volume_mounts")
         return self
 
     def with_working_dir(self, value: str) -> Self:
@@ -2364,7 +2366,7 @@ class EventListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api
 
     def with_items(self, *values: EventApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -2410,7 +2412,7 @@ class ExecActionApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_command(self, *values: str) -> Self:
         """Appends to `command`."""
-        self.command = [*(self.command or ()), *values]
+        self.command = self._appended(self.command, values, "with_command")
         return self
 
 
@@ -2440,12 +2442,12 @@ class FCVolumeSourceApplyConfiguration(
 
     def with_target_wwns(self, *values: str) -> Self:
         """Appends to `targetWWNs`."""
-        self.target_wwns = [*(self.target_wwns or ()), *values]
+        self.target_wwns = self._appended(self.target_wwns, values, "with_target_wwns")
         return self
 
     def with_wwids(self, *values: str) -> Self:
         """Appends to `wwids`."""
-        self.wwids = [*(self.wwids or ()), *values]
+        self.wwids = self._appended(self.wwids, values, "with_wwids")
         return self
 
 
@@ -2692,7 +2694,7 @@ class HTTPGetActionApplyConfiguration(ApplyConfiguration, kw_only=True, rename={
 
     def with_http_headers(self, *values: HTTPHeaderApplyConfiguration) -> Self:
         """Appends to `httpHeaders`."""
-        self.http_headers = [*(self.http_headers or ()), *values]
+        self.http_headers = self._appended(self.http_headers, values, "with_http_headers")
         return self
 
     def with_path(self, value: str) -> Self:
@@ -2732,7 +2734,7 @@ class HostAliasApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_hostnames(self, *values: str) -> Self:
         """Appends to `hostnames`."""
-        self.hostnames = [*(self.hostnames or ()), *values]
+        self.hostnames = self._appended(self.hostnames, values, "with_hostnames")
         return self
 
     def with_ip(self, value: str) -> Self:
@@ -2828,7 +2830,7 @@ class ISCSIPersistentVolumeSourceApplyConfiguration(
 
     def with_portals(self, *values: str) -> Self:
         """Appends to `portals`."""
-        self.portals = [*(self.portals or ()), *values]
+        self.portals = self._appended(self.portals, values, "with_portals")
         return self
 
     def with_read_only(self, value: bool) -> Self:
@@ -2910,7 +2912,7 @@ class ISCSIVolumeSourceApplyConfiguration(
 
     def with_portals(self, *values: str) -> Self:
         """Appends to `portals`."""
-        self.portals = [*(self.portals or ()), *values]
+        self.portals = self._appended(self.portals, values, "with_portals")
         return self
 
     def with_read_only(self, value: bool) -> Self:
@@ -3141,7 +3143,7 @@ class LimitRangeListApplyConfiguration(ApplyConfiguration, kw_only=True, rename=
 
     def with_items(self, *values: LimitRangeApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -3155,7 +3157,7 @@ class LimitRangeSpecApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_limits(self, *values: LimitRangeItemApplyConfiguration) -> Self:
         """Appends to `limits`."""
-        self.limits = [*(self.limits or ()), *values]
+        self.limits = self._appended(self.limits, values, "with_limits")
         return self
 
 
@@ -3173,7 +3175,7 @@ class LinuxContainerUserApplyConfiguration(
 
     def with_supplemental_groups(self, *values: int) -> Self:
         """Appends to `supplementalGroups`."""
-        self.supplemental_groups = [*(self.supplemental_groups or ()), *values]
+        self.supplemental_groups = self._appended(self.supplemental_groups, values, "with_supplemental_groups")
         return self
 
     def with_uid(self, value: int) -> Self:
@@ -3205,7 +3207,7 @@ class LoadBalancerIngressApplyConfiguration(ApplyConfiguration, kw_only=True, re
 
     def with_ports(self, *values: PortStatusApplyConfiguration) -> Self:
         """Appends to `ports`."""
-        self.ports = [*(self.ports or ()), *values]
+        self.ports = self._appended(self.ports, values, "with_ports")
         return self
 
 
@@ -3214,7 +3216,7 @@ class LoadBalancerStatusApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_ingress(self, *values: LoadBalancerIngressApplyConfiguration) -> Self:
         """Appends to `ingress`."""
-        self.ingress = [*(self.ingress or ()), *values]
+        self.ingress = self._appended(self.ingress, values, "with_ingress")
         return self
 
 
@@ -3391,7 +3393,7 @@ class NamespaceListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={
 
     def with_items(self, *values: NamespaceApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -3405,7 +3407,7 @@ class NamespaceSpecApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_finalizers(self, *values: str) -> Self:
         """Appends to `finalizers`."""
-        self.finalizers = [*(self.finalizers or ()), *values]
+        self.finalizers = self._appended(self.finalizers, values, "with_finalizers")
         return self
 
 
@@ -3415,7 +3417,7 @@ class NamespaceStatusApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_conditions(self, *values: NamespaceConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_phase(self, value: str) -> Self:
@@ -3514,10 +3516,11 @@ class NodeAffinityApplyConfiguration(
         self, *values: PreferredSchedulingTermApplyConfiguration
     ) -> Self:
         """Appends to `preferredDuringSchedulingIgnoredDuringExecution`."""
-        self.preferred_during_scheduling_ignored_during_execution = [
-            *(self.preferred_during_scheduling_ignored_during_execution or ()),
-            *values,
-        ]
+        self.preferred_during_scheduling_ignored_during_execution = self._appended(
+            self.preferred_during_scheduling_ignored_during_execution,
+            values,
+            "with_preferred_during_scheduling_ignored_during_execution",
+        )
         return self
 
     def with_required_during_scheduling_ignored_during_execution(self, value: NodeSelectorApplyConfiguration) -> Self:
@@ -3535,7 +3538,7 @@ class NodeAllocatableResourceClaimStatusApplyConfiguration(
 
     def with_containers(self, *values: str) -> Self:
         """Appends to `containers`."""
-        self.containers = [*(self.containers or ()), *values]
+        self.containers = self._appended(self.containers, values, "with_containers")
         return self
 
     def with_resource_claim_name(self, value: str) -> Self:
@@ -3668,7 +3671,7 @@ class NodeListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_
 
     def with_items(self, *values: NodeApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -3718,7 +3721,7 @@ class NodeSelectorApplyConfiguration(
 
     def with_node_selector_terms(self, *values: NodeSelectorTermApplyConfiguration) -> Self:
         """Appends to `nodeSelectorTerms`."""
-        self.node_selector_terms = [*(self.node_selector_terms or ()), *values]
+        self.node_selector_terms = self._appended(self.node_selector_terms, values, "with_node_selector_terms")
         return self
 
 
@@ -3739,7 +3742,7 @@ class NodeSelectorRequirementApplyConfiguration(ApplyConfiguration, kw_only=True
 
     def with_values(self, *values: str) -> Self:
         """Appends to `values`."""
-        self.values = [*(self.values or ()), *values]
+        self.values = self._appended(self.values, values, "with_values")
         return self
 
 
@@ -3751,12 +3754,12 @@ class NodeSelectorTermApplyConfiguration(
 
     def with_match_expressions(self, *values: NodeSelectorRequirementApplyConfiguration) -> Self:
         """Appends to `matchExpressions`."""
-        self.match_expressions = [*(self.match_expressions or ()), *values]
+        self.match_expressions = self._appended(self.match_expressions, values, "with_match_expressions")
         return self
 
     def with_match_fields(self, *values: NodeSelectorRequirementApplyConfiguration) -> Self:
         """Appends to `matchFields`."""
-        self.match_fields = [*(self.match_fields or ()), *values]
+        self.match_fields = self._appended(self.match_fields, values, "with_match_fields")
         return self
 
 
@@ -3796,7 +3799,7 @@ class NodeSpecApplyConfiguration(
 
     def with_pod_cidrs(self, *values: str) -> Self:
         """Appends to `podCIDRs`."""
-        self.pod_cidrs = [*(self.pod_cidrs or ()), *values]
+        self.pod_cidrs = self._appended(self.pod_cidrs, values, "with_pod_cidrs")
         return self
 
     def with_provider_id(self, value: str) -> Self:
@@ -3806,7 +3809,7 @@ class NodeSpecApplyConfiguration(
 
     def with_taints(self, *values: TaintApplyConfiguration) -> Self:
         """Appends to `taints`."""
-        self.taints = [*(self.taints or ()), *values]
+        self.taints = self._appended(self.taints, values, "with_taints")
         return self
 
     def with_unschedulable(self, value: bool) -> Self:
@@ -3844,7 +3847,7 @@ class NodeStatusApplyConfiguration(
 
     def with_addresses(self, *values: NodeAddressApplyConfiguration) -> Self:
         """Appends to `addresses`."""
-        self.addresses = [*(self.addresses or ()), *values]
+        self.addresses = self._appended(self.addresses, values, "with_addresses")
         return self
 
     def with_allocatable(self, entries: Mapping[str, Quantity]) -> Self:
@@ -3859,7 +3862,7 @@ class NodeStatusApplyConfiguration(
 
     def with_conditions(self, *values: NodeConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_config(self, value: NodeConfigStatusApplyConfiguration) -> Self:
@@ -3874,7 +3877,7 @@ class NodeStatusApplyConfiguration(
 
     def with_declared_features(self, *values: str) -> Self:
         """Appends to `declaredFeatures`."""
-        self.declared_features = [*(self.declared_features or ()), *values]
+        self.declared_features = self._appended(self.declared_features, values, "with_declared_features")
         return self
 
     def with_features(self, value: NodeFeaturesApplyConfiguration) -> Self:
@@ -3884,7 +3887,7 @@ class NodeStatusApplyConfiguration(
 
     def with_images(self, *values: ContainerImageApplyConfiguration) -> Self:
         """Appends to `images`."""
-        self.images = [*(self.images or ()), *values]
+        self.images = self._appended(self.images, values, "with_images")
         return self
 
     def with_node_info(self, value: NodeSystemInfoApplyConfiguration) -> Self:
@@ -3899,17 +3902,17 @@ class NodeStatusApplyConfiguration(
 
     def with_runtime_handlers(self, *values: NodeRuntimeHandlerApplyConfiguration) -> Self:
         """Appends to `runtimeHandlers`."""
-        self.runtime_handlers = [*(self.runtime_handlers or ()), *values]
+        self.runtime_handlers = self._appended(self.runtime_handlers, values, "with_runtime_handlers")
         return self
 
     def with_volumes_attached(self, *values: AttachedVolumeApplyConfiguration) -> Self:
         """Appends to `volumesAttached`."""
-        self.volumes_attached = [*(self.volumes_attached or ()), *values]
+        self.volumes_attached = self._appended(self.volumes_attached, values, "with_volumes_attached")
         return self
 
     def with_volumes_in_use(self, *values: str) -> Self:
         """Appends to `volumesInUse`."""
-        self.volumes_in_use = [*(self.volumes_in_use or ()), *values]
+        self.volumes_in_use = self._appended(self.volumes_in_use, values, "with_volumes_in_use")
         return self
 
 
@@ -4250,7 +4253,7 @@ class PersistentVolumeClaimListApplyConfiguration(
 
     def with_items(self, *values: PersistentVolumeClaimApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -4284,7 +4287,7 @@ class PersistentVolumeClaimSpecApplyConfiguration(
 
     def with_access_modes(self, *values: str) -> Self:
         """Appends to `accessModes`."""
-        self.access_modes = [*(self.access_modes or ()), *values]
+        self.access_modes = self._appended(self.access_modes, values, "with_access_modes")
         return self
 
     def with_data_source(self, value: TypedLocalObjectReferenceApplyConfiguration) -> Self:
@@ -4350,7 +4353,7 @@ class PersistentVolumeClaimStatusApplyConfiguration(
 
     def with_access_modes(self, *values: str) -> Self:
         """Appends to `accessModes`."""
-        self.access_modes = [*(self.access_modes or ()), *values]
+        self.access_modes = self._appended(self.access_modes, values, "with_access_modes")
         return self
 
     def with_allocated_resource_statuses(self, entries: Mapping[str, str]) -> Self:
@@ -4370,7 +4373,7 @@ class PersistentVolumeClaimStatusApplyConfiguration(
 
     def with_conditions(self, *values: PersistentVolumeClaimConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_current_volume_attributes_class_name(self, value: str) -> Self:
@@ -4439,7 +4442,7 @@ class PersistentVolumeListApplyConfiguration(ApplyConfiguration, kw_only=True, r
 
     def with_items(self, *values: PersistentVolumeApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -4506,7 +4509,7 @@ class PersistentVolumeSpecApplyConfiguration(
 
     def with_access_modes(self, *values: str) -> Self:
         """Appends to `accessModes`."""
-        self.access_modes = [*(self.access_modes or ()), *values]
+        self.access_modes = self._appended(self.access_modes, values, "with_access_modes")
         return self
 
     def with_aws_elastic_block_store(self, value: AWSElasticBlockStoreVolumeSourceApplyConfiguration) -> Self:
@@ -4591,7 +4594,7 @@ class PersistentVolumeSpecApplyConfiguration(
 
     def with_mount_options(self, *values: str) -> Self:
         """Appends to `mountOptions`."""
-        self.mount_options = [*(self.mount_options or ()), *values]
+        self.mount_options = self._appended(self.mount_options, values, "with_mount_options")
         return self
 
     def with_nfs(self, value: NFSVolumeSourceApplyConfiguration) -> Self:
@@ -4783,20 +4786,22 @@ class PodAffinityApplyConfiguration(
         self, *values: WeightedPodAffinityTermApplyConfiguration
     ) -> Self:
         """Appends to `preferredDuringSchedulingIgnoredDuringExecution`."""
-        self.preferred_during_scheduling_ignored_during_execution = [
-            *(self.preferred_during_scheduling_ignored_during_execution or ()),
-            *values,
-        ]
+        self.preferred_during_scheduling_ignored_during_execution = self._appended(
+            self.preferred_during_scheduling_ignored_during_execution,
+            values,
+            "with_preferred_during_scheduling_ignored_during_execution",
+        )
         return self
 
     def with_required_during_scheduling_ignored_during_execution(
         self, *values: PodAffinityTermApplyConfiguration
     ) -> Self:
         """Appends to `requiredDuringSchedulingIgnoredDuringExecution`."""
-        self.required_during_scheduling_ignored_during_execution = [
-            *(self.required_during_scheduling_ignored_during_execution or ()),
-            *values,
-        ]
+        self.required_during_scheduling_ignored_during_execution = self._appended(
+            self.required_during_scheduling_ignored_during_execution,
+            values,
+            "with_required_during_scheduling_ignored_during_execution",
+        )
         return self
 
 
@@ -4825,12 +4830,12 @@ class PodAffinityTermApplyConfiguration(
 
     def with_match_label_keys(self, *values: str) -> Self:
         """Appends to `matchLabelKeys`."""
-        self.match_label_keys = [*(self.match_label_keys or ()), *values]
+        self.match_label_keys = self._appended(self.match_label_keys, values, "with_match_label_keys")
         return self
 
     def with_mismatch_label_keys(self, *values: str) -> Self:
         """Appends to `mismatchLabelKeys`."""
-        self.mismatch_label_keys = [*(self.mismatch_label_keys or ()), *values]
+        self.mismatch_label_keys = self._appended(self.mismatch_label_keys, values, "with_mismatch_label_keys")
         return self
 
     def with_namespace_selector(self, value: LabelSelectorApplyConfiguration) -> Self:
@@ -4840,7 +4845,7 @@ class PodAffinityTermApplyConfiguration(
 
     def with_namespaces(self, *values: str) -> Self:
         """Appends to `namespaces`."""
-        self.namespaces = [*(self.namespaces or ()), *values]
+        self.namespaces = self._appended(self.namespaces, values, "with_namespaces")
         return self
 
     def with_topology_key(self, value: str) -> Self:
@@ -4868,20 +4873,22 @@ class PodAntiAffinityApplyConfiguration(
         self, *values: WeightedPodAffinityTermApplyConfiguration
     ) -> Self:
         """Appends to `preferredDuringSchedulingIgnoredDuringExecution`."""
-        self.preferred_during_scheduling_ignored_during_execution = [
-            *(self.preferred_during_scheduling_ignored_during_execution or ()),
-            *values,
-        ]
+        self.preferred_during_scheduling_ignored_during_execution = self._appended(
+            self.preferred_during_scheduling_ignored_during_execution,
+            values,
+            "with_preferred_during_scheduling_ignored_during_execution",
+        )
         return self
 
     def with_required_during_scheduling_ignored_during_execution(
         self, *values: PodAffinityTermApplyConfiguration
     ) -> Self:
         """Appends to `requiredDuringSchedulingIgnoredDuringExecution`."""
-        self.required_during_scheduling_ignored_during_execution = [
-            *(self.required_during_scheduling_ignored_during_execution or ()),
-            *values,
-        ]
+        self.required_during_scheduling_ignored_during_execution = self._appended(
+            self.required_during_scheduling_ignored_during_execution,
+            values,
+            "with_required_during_scheduling_ignored_during_execution",
+        )
         return self
 
 
@@ -5002,17 +5009,17 @@ class PodDNSConfigApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_nameservers(self, *values: str) -> Self:
         """Appends to `nameservers`."""
-        self.nameservers = [*(self.nameservers or ()), *values]
+        self.nameservers = self._appended(self.nameservers, values, "with_nameservers")
         return self
 
     def with_options(self, *values: PodDNSConfigOptionApplyConfiguration) -> Self:
         """Appends to `options`."""
-        self.options = [*(self.options or ()), *values]
+        self.options = self._appended(self.options, values, "with_options")
         return self
 
     def with_searches(self, *values: str) -> Self:
         """Appends to `searches`."""
-        self.searches = [*(self.searches or ()), *values]
+        self.searches = self._appended(self.searches, values, "with_searches")
         return self
 
 
@@ -5041,7 +5048,7 @@ class PodExtendedResourceClaimStatusApplyConfiguration(
 
     def with_request_mappings(self, *values: ContainerExtendedResourceRequestApplyConfiguration) -> Self:
         """Appends to `requestMappings`."""
-        self.request_mappings = [*(self.request_mappings or ()), *values]
+        self.request_mappings = self._appended(self.request_mappings, values, "with_request_mappings")
         return self
 
     def with_resource_claim_name(self, value: str) -> Self:
@@ -5077,7 +5084,7 @@ class PodListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_v
 
     def with_items(self, *values: PodApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -5243,7 +5250,7 @@ class PodSecurityContextApplyConfiguration(
 
     def with_supplemental_groups(self, *values: int) -> Self:
         """Appends to `supplementalGroups`."""
-        self.supplemental_groups = [*(self.supplemental_groups or ()), *values]
+        self.supplemental_groups = self._appended(self.supplemental_groups, values, "with_supplemental_groups")
         return self
 
     def with_supplemental_groups_policy(self, value: str) -> Self:
@@ -5253,7 +5260,7 @@ class PodSecurityContextApplyConfiguration(
 
     def with_sysctls(self, *values: SysctlApplyConfiguration) -> Self:
         """Appends to `sysctls`."""
-        self.sysctls = [*(self.sysctls or ()), *values]
+        self.sysctls = self._appended(self.sysctls, values, "with_sysctls")
         return self
 
     def with_windows_options(self, value: WindowsSecurityContextOptionsApplyConfiguration) -> Self:
@@ -5360,7 +5367,7 @@ class PodSpecApplyConfiguration(
 
     def with_containers(self, *values: ContainerApplyConfiguration) -> Self:
         """Appends to `containers`."""
-        self.containers = [*(self.containers or ()), *values]
+        self.containers = self._appended(self.containers, values, "with_containers")
         return self
 
     def with_dns_config(self, value: PodDNSConfigApplyConfiguration) -> Self:
@@ -5380,12 +5387,12 @@ class PodSpecApplyConfiguration(
 
     def with_ephemeral_containers(self, *values: EphemeralContainerApplyConfiguration) -> Self:
         """Appends to `ephemeralContainers`."""
-        self.ephemeral_containers = [*(self.ephemeral_containers or ()), *values]
+        self.ephemeral_containers = self._appended(self.ephemeral_containers, values, "with_ephemeral_containers")
         return self
 
     def with_host_aliases(self, *values: HostAliasApplyConfiguration) -> Self:
         """Appends to `hostAliases`."""
-        self.host_aliases = [*(self.host_aliases or ()), *values]
+        self.host_aliases = self._appended(self.host_aliases, values, "with_host_aliases")
         return self
 
     def with_host_ipc(self, value: bool) -> Self:
@@ -5420,12 +5427,12 @@ class PodSpecApplyConfiguration(
 
     def with_image_pull_secrets(self, *values: LocalObjectReferenceApplyConfiguration) -> Self:
         """Appends to `imagePullSecrets`."""
-        self.image_pull_secrets = [*(self.image_pull_secrets or ()), *values]
+        self.image_pull_secrets = self._appended(self.image_pull_secrets, values, "with_image_pull_secrets")
         return self
 
     def with_init_containers(self, *values: ContainerApplyConfiguration) -> Self:
         """Appends to `initContainers`."""
-        self.init_containers = [*(self.init_containers or ()), *values]
+        self.init_containers = self._appended(self.init_containers, values, "with_init_containers")
         return self
 
     def with_node_name(self, value: str) -> Self:
@@ -5465,12 +5472,12 @@ class PodSpecApplyConfiguration(
 
     def with_readiness_gates(self, *values: PodReadinessGateApplyConfiguration) -> Self:
         """Appends to `readinessGates`."""
-        self.readiness_gates = [*(self.readiness_gates or ()), *values]
+        self.readiness_gates = self._appended(self.readiness_gates, values, "with_readiness_gates")
         return self
 
     def with_resource_claims(self, *values: PodResourceClaimApplyConfiguration) -> Self:
         """Appends to `resourceClaims`."""
-        self.resource_claims = [*(self.resource_claims or ()), *values]
+        self.resource_claims = self._appended(self.resource_claims, values, "with_resource_claims")
         return self
 
     def with_resources(self, value: ResourceRequirementsApplyConfiguration) -> Self:
@@ -5495,7 +5502,7 @@ class PodSpecApplyConfiguration(
 
     def with_scheduling_gates(self, *values: PodSchedulingGateApplyConfiguration) -> Self:
         """Appends to `schedulingGates`."""
-        self.scheduling_gates = [*(self.scheduling_gates or ()), *values]
+        self.scheduling_gates = self._appended(self.scheduling_gates, values, "with_scheduling_gates")
         return self
 
     def with_scheduling_group(self, value: PodSchedulingGroupApplyConfiguration) -> Self:
@@ -5540,17 +5547,19 @@ class PodSpecApplyConfiguration(
 
     def with_tolerations(self, *values: TolerationApplyConfiguration) -> Self:
         """Appends to `tolerations`."""
-        self.tolerations = [*(self.tolerations or ()), *values]
+        self.tolerations = self._appended(self.tolerations, values, "with_tolerations")
         return self
 
     def with_topology_spread_constraints(self, *values: TopologySpreadConstraintApplyConfiguration) -> Self:
         """Appends to `topologySpreadConstraints`."""
-        self.topology_spread_constraints = [*(self.topology_spread_constraints or ()), *values]
+        self.topology_spread_constraints = self._appended(
+            self.topology_spread_constraints, values, "with_topology_spread_constraints"
+        )
         return self
 
     def with_volumes(self, *values: VolumeApplyConfiguration) -> Self:
         """Appends to `volumes`."""
-        self.volumes = [*(self.volumes or ()), *values]
+        self.volumes = self._appended(self.volumes, values, "with_volumes")
         return self
 
 
@@ -5606,17 +5615,19 @@ class PodStatusApplyConfiguration(
 
     def with_conditions(self, *values: PodConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_container_statuses(self, *values: ContainerStatusApplyConfiguration) -> Self:
         """Appends to `containerStatuses`."""
-        self.container_statuses = [*(self.container_statuses or ()), *values]
+        self.container_statuses = self._appended(self.container_statuses, values, "with_container_statuses")
         return self
 
     def with_ephemeral_container_statuses(self, *values: ContainerStatusApplyConfiguration) -> Self:
         """Appends to `ephemeralContainerStatuses`."""
-        self.ephemeral_container_statuses = [*(self.ephemeral_container_statuses or ()), *values]
+        self.ephemeral_container_statuses = self._appended(
+            self.ephemeral_container_statuses, values, "with_ephemeral_container_statuses"
+        )
         return self
 
     def with_extended_resource_claim_status(self, value: PodExtendedResourceClaimStatusApplyConfiguration) -> Self:
@@ -5631,12 +5642,14 @@ class PodStatusApplyConfiguration(
 
     def with_host_ips(self, *values: HostIPApplyConfiguration) -> Self:
         """Appends to `hostIPs`."""
-        self.host_ips = [*(self.host_ips or ()), *values]
+        self.host_ips = self._appended(self.host_ips, values, "with_host_ips")
         return self
 
     def with_init_container_statuses(self, *values: ContainerStatusApplyConfiguration) -> Self:
         """Appends to `initContainerStatuses`."""
-        self.init_container_statuses = [*(self.init_container_statuses or ()), *values]
+        self.init_container_statuses = self._appended(
+            self.init_container_statuses, values, "with_init_container_statuses"
+        )
         return self
 
     def with_message(self, value: str) -> Self:
@@ -5648,10 +5661,9 @@ class PodStatusApplyConfiguration(
         self, *values: NodeAllocatableResourceClaimStatusApplyConfiguration
     ) -> Self:
         """Appends to `nodeAllocatableResourceClaimStatuses`."""
-        self.node_allocatable_resource_claim_statuses = [
-            *(self.node_allocatable_resource_claim_statuses or ()),
-            *values,
-        ]
+        self.node_allocatable_resource_claim_statuses = self._appended(
+            self.node_allocatable_resource_claim_statuses, values, "with_node_allocatable_resource_claim_statuses"
+        )
         return self
 
     def with_nominated_node_name(self, value: str) -> Self:
@@ -5676,7 +5688,7 @@ class PodStatusApplyConfiguration(
 
     def with_pod_ips(self, *values: PodIPApplyConfiguration) -> Self:
         """Appends to `podIPs`."""
-        self.pod_ips = [*(self.pod_ips or ()), *values]
+        self.pod_ips = self._appended(self.pod_ips, values, "with_pod_ips")
         return self
 
     def with_qos_class(self, value: str) -> Self:
@@ -5696,7 +5708,9 @@ class PodStatusApplyConfiguration(
 
     def with_resource_claim_statuses(self, *values: PodResourceClaimStatusApplyConfiguration) -> Self:
         """Appends to `resourceClaimStatuses`."""
-        self.resource_claim_statuses = [*(self.resource_claim_statuses or ()), *values]
+        self.resource_claim_statuses = self._appended(
+            self.resource_claim_statuses, values, "with_resource_claim_statuses"
+        )
         return self
 
     def with_resources(self, value: ResourceRequirementsApplyConfiguration) -> Self:
@@ -5780,7 +5794,7 @@ class PodTemplateListApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_items(self, *values: PodTemplateApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -5950,7 +5964,7 @@ class ProjectedVolumeSourceApplyConfiguration(ApplyConfiguration, kw_only=True, 
 
     def with_sources(self, *values: VolumeProjectionApplyConfiguration) -> Self:
         """Appends to `sources`."""
-        self.sources = [*(self.sources or ()), *values]
+        self.sources = self._appended(self.sources, values, "with_sources")
         return self
 
 
@@ -6022,7 +6036,7 @@ class RBDPersistentVolumeSourceApplyConfiguration(
 
     def with_monitors(self, *values: str) -> Self:
         """Appends to `monitors`."""
-        self.monitors = [*(self.monitors or ()), *values]
+        self.monitors = self._appended(self.monitors, values, "with_monitors")
         return self
 
     def with_pool(self, value: str) -> Self:
@@ -6075,7 +6089,7 @@ class RBDVolumeSourceApplyConfiguration(
 
     def with_monitors(self, *values: str) -> Self:
         """Appends to `monitors`."""
-        self.monitors = [*(self.monitors or ()), *values]
+        self.monitors = self._appended(self.monitors, values, "with_monitors")
         return self
 
     def with_pool(self, value: str) -> Self:
@@ -6212,7 +6226,7 @@ class ReplicationControllerListApplyConfiguration(
 
     def with_items(self, *values: ReplicationControllerApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -6274,7 +6288,7 @@ class ReplicationControllerStatusApplyConfiguration(
 
     def with_conditions(self, *values: ReplicationControllerConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_fully_labeled_replicas(self, value: int) -> Self:
@@ -6433,7 +6447,7 @@ class ResourceQuotaListApplyConfiguration(ApplyConfiguration, kw_only=True, rena
 
     def with_items(self, *values: ResourceQuotaApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -6459,7 +6473,7 @@ class ResourceQuotaSpecApplyConfiguration(ApplyConfiguration, kw_only=True, rena
 
     def with_scopes(self, *values: str) -> Self:
         """Appends to `scopes`."""
-        self.scopes = [*(self.scopes or ()), *values]
+        self.scopes = self._appended(self.scopes, values, "with_scopes")
         return self
 
 
@@ -6485,7 +6499,7 @@ class ResourceRequirementsApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_claims(self, *values: ResourceClaimApplyConfiguration) -> Self:
         """Appends to `claims`."""
-        self.claims = [*(self.claims or ()), *values]
+        self.claims = self._appended(self.claims, values, "with_claims")
         return self
 
     def with_limits(self, entries: Mapping[str, Quantity]) -> Self:
@@ -6510,7 +6524,7 @@ class ResourceStatusApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_resources(self, *values: ResourceHealthApplyConfiguration) -> Self:
         """Appends to `resources`."""
-        self.resources = [*(self.resources or ()), *values]
+        self.resources = self._appended(self.resources, values, "with_resources")
         return self
 
 
@@ -6700,7 +6714,7 @@ class ScopeSelectorApplyConfiguration(
 
     def with_match_expressions(self, *values: ScopedResourceSelectorRequirementApplyConfiguration) -> Self:
         """Appends to `matchExpressions`."""
-        self.match_expressions = [*(self.match_expressions or ()), *values]
+        self.match_expressions = self._appended(self.match_expressions, values, "with_match_expressions")
         return self
 
 
@@ -6723,7 +6737,7 @@ class ScopedResourceSelectorRequirementApplyConfiguration(
 
     def with_values(self, *values: str) -> Self:
         """Appends to `values`."""
-        self.values = [*(self.values or ()), *values]
+        self.values = self._appended(self.values, values, "with_values")
         return self
 
 
@@ -6870,7 +6884,7 @@ class SecretListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"ap
 
     def with_items(self, *values: SecretApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -6886,7 +6900,7 @@ class SecretProjectionApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_items(self, *values: KeyToPathApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_name(self, value: str) -> Self:
@@ -6930,7 +6944,7 @@ class SecretVolumeSourceApplyConfiguration(
 
     def with_items(self, *values: KeyToPathApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_optional(self, value: bool) -> Self:
@@ -7125,7 +7139,7 @@ class ServiceAccountApplyConfiguration(
 
     def with_image_pull_secrets(self, *values: LocalObjectReferenceApplyConfiguration) -> Self:
         """Appends to `imagePullSecrets`."""
-        self.image_pull_secrets = [*(self.image_pull_secrets or ()), *values]
+        self.image_pull_secrets = self._appended(self.image_pull_secrets, values, "with_image_pull_secrets")
         return self
 
     def with_metadata(self, value: ObjectMetaApplyConfiguration) -> Self:
@@ -7135,7 +7149,7 @@ class ServiceAccountApplyConfiguration(
 
     def with_secrets(self, *values: ObjectReferenceApplyConfiguration) -> Self:
         """Appends to `secrets`."""
-        self.secrets = [*(self.secrets or ()), *values]
+        self.secrets = self._appended(self.secrets, values, "with_secrets")
         return self
 
     def _object_meta(self) -> ObjectMetaApplyConfiguration:
@@ -7182,7 +7196,7 @@ class ServiceAccountListApplyConfiguration(ApplyConfiguration, kw_only=True, ren
 
     def with_items(self, *values: ServiceAccountApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -7232,7 +7246,7 @@ class ServiceListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"a
 
     def with_items(self, *values: ServiceApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -7340,12 +7354,12 @@ class ServiceSpecApplyConfiguration(
 
     def with_cluster_ips(self, *values: str) -> Self:
         """Appends to `clusterIPs`."""
-        self.cluster_ips = [*(self.cluster_ips or ()), *values]
+        self.cluster_ips = self._appended(self.cluster_ips, values, "with_cluster_ips")
         return self
 
     def with_external_ips(self, *values: str) -> Self:
         """Appends to `externalIPs`."""
-        self.external_ips = [*(self.external_ips or ()), *values]
+        self.external_ips = self._appended(self.external_ips, values, "with_external_ips")
         return self
 
     def with_external_name(self, value: str) -> Self:
@@ -7370,7 +7384,7 @@ class ServiceSpecApplyConfiguration(
 
     def with_ip_families(self, *values: str) -> Self:
         """Appends to `ipFamilies`."""
-        self.ip_families = [*(self.ip_families or ()), *values]
+        self.ip_families = self._appended(self.ip_families, values, "with_ip_families")
         return self
 
     def with_ip_family_policy(self, value: str) -> Self:
@@ -7390,12 +7404,14 @@ class ServiceSpecApplyConfiguration(
 
     def with_load_balancer_source_ranges(self, *values: str) -> Self:
         """Appends to `loadBalancerSourceRanges`."""
-        self.load_balancer_source_ranges = [*(self.load_balancer_source_ranges or ()), *values]
+        self.load_balancer_source_ranges = self._appended(
+            self.load_balancer_source_ranges, values, "with_load_balancer_source_ranges"
+        )
         return self
 
     def with_ports(self, *values: ServicePortApplyConfiguration) -> Self:
         """Appends to `ports`."""
-        self.ports = [*(self.ports or ()), *values]
+        self.ports = self._appended(self.ports, values, "with_ports")
         return self
 
     def with_publish_not_ready_addresses(self, value: bool) -> Self:
@@ -7435,7 +7451,7 @@ class ServiceStatusApplyConfiguration(ApplyConfiguration, kw_only=True, rename={
 
     def with_conditions(self, *values: ConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_load_balancer(self, value: LoadBalancerStatusApplyConfiguration) -> Self:
@@ -7651,7 +7667,7 @@ class TopologySelectorLabelRequirementApplyConfiguration(ApplyConfiguration, kw_
 
     def with_values(self, *values: str) -> Self:
         """Appends to `values`."""
-        self.values = [*(self.values or ()), *values]
+        self.values = self._appended(self.values, values, "with_values")
         return self
 
 
@@ -7662,7 +7678,9 @@ class TopologySelectorTermApplyConfiguration(
 
     def with_match_label_expressions(self, *values: TopologySelectorLabelRequirementApplyConfiguration) -> Self:
         """Appends to `matchLabelExpressions`."""
-        self.match_label_expressions = [*(self.match_label_expressions or ()), *values]
+        self.match_label_expressions = self._appended(
+            self.match_label_expressions, values, "with_match_label_expressions"
+        )
         return self
 
 
@@ -7696,7 +7714,7 @@ class TopologySpreadConstraintApplyConfiguration(
 
     def with_match_label_keys(self, *values: str) -> Self:
         """Appends to `matchLabelKeys`."""
-        self.match_label_keys = [*(self.match_label_keys or ()), *values]
+        self.match_label_keys = self._appended(self.match_label_keys, values, "with_match_label_keys")
         return self
 
     def with_max_skew(self, value: int) -> Self:

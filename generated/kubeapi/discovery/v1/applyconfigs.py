@@ -43,7 +43,7 @@ class EndpointApplyConfiguration(
 
     def with_addresses(self, *values: str) -> Self:
         """Appends to `addresses`."""
-        self.addresses = [*(self.addresses or ()), *values]
+        self.addresses = self._appended(self.addresses, values, "with_addresses")
         return self
 
     def with_conditions(self, value: EndpointConditionsApplyConfiguration) -> Self:
@@ -111,12 +111,12 @@ class EndpointHintsApplyConfiguration(
 
     def with_for_nodes(self, *values: ForNodeApplyConfiguration) -> Self:
         """Appends to `forNodes`."""
-        self.for_nodes = [*(self.for_nodes or ()), *values]
+        self.for_nodes = self._appended(self.for_nodes, values, "with_for_nodes")
         return self
 
     def with_for_zones(self, *values: ForZoneApplyConfiguration) -> Self:
         """Appends to `forZones`."""
-        self.for_zones = [*(self.for_zones or ()), *values]
+        self.for_zones = self._appended(self.for_zones, values, "with_for_zones")
         return self
 
 
@@ -174,7 +174,7 @@ class EndpointSliceApplyConfiguration(
 
     def with_endpoints(self, *values: EndpointApplyConfiguration) -> Self:
         """Appends to `endpoints`."""
-        self.endpoints = [*(self.endpoints or ()), *values]
+        self.endpoints = self._appended(self.endpoints, values, "with_endpoints")
         return self
 
     def with_metadata(self, value: ObjectMetaApplyConfiguration) -> Self:
@@ -184,7 +184,7 @@ class EndpointSliceApplyConfiguration(
 
     def with_ports(self, *values: EndpointPortApplyConfiguration) -> Self:
         """Appends to `ports`."""
-        self.ports = [*(self.ports or ()), *values]
+        self.ports = self._appended(self.ports, values, "with_ports")
         return self
 
     def _object_meta(self) -> ObjectMetaApplyConfiguration:
@@ -231,7 +231,7 @@ class EndpointSliceListApplyConfiguration(ApplyConfiguration, kw_only=True, rena
 
     def with_items(self, *values: EndpointSliceApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:

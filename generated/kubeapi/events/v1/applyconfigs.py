@@ -183,7 +183,7 @@ class EventListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api
 
     def with_items(self, *values: EventApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:

@@ -182,7 +182,7 @@ class FlowSchemaListApplyConfiguration(ApplyConfiguration, kw_only=True, rename=
 
     def with_items(self, *values: FlowSchemaApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -222,7 +222,7 @@ class FlowSchemaSpecApplyConfiguration(
 
     def with_rules(self, *values: PolicyRulesWithSubjectsApplyConfiguration) -> Self:
         """Appends to `rules`."""
-        self.rules = [*(self.rules or ()), *values]
+        self.rules = self._appended(self.rules, values, "with_rules")
         return self
 
 
@@ -231,7 +231,7 @@ class FlowSchemaStatusApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_conditions(self, *values: FlowSchemaConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
 
@@ -303,12 +303,12 @@ class NonResourcePolicyRuleApplyConfiguration(
 
     def with_non_resource_urls(self, *values: str) -> Self:
         """Appends to `nonResourceURLs`."""
-        self.non_resource_urls = [*(self.non_resource_urls or ()), *values]
+        self.non_resource_urls = self._appended(self.non_resource_urls, values, "with_non_resource_urls")
         return self
 
     def with_verbs(self, *values: str) -> Self:
         """Appends to `verbs`."""
-        self.verbs = [*(self.verbs or ()), *values]
+        self.verbs = self._appended(self.verbs, values, "with_verbs")
         return self
 
 
@@ -323,17 +323,17 @@ class PolicyRulesWithSubjectsApplyConfiguration(
 
     def with_non_resource_rules(self, *values: NonResourcePolicyRuleApplyConfiguration) -> Self:
         """Appends to `nonResourceRules`."""
-        self.non_resource_rules = [*(self.non_resource_rules or ()), *values]
+        self.non_resource_rules = self._appended(self.non_resource_rules, values, "with_non_resource_rules")
         return self
 
     def with_resource_rules(self, *values: ResourcePolicyRuleApplyConfiguration) -> Self:
         """Appends to `resourceRules`."""
-        self.resource_rules = [*(self.resource_rules or ()), *values]
+        self.resource_rules = self._appended(self.resource_rules, values, "with_resource_rules")
         return self
 
     def with_subjects(self, *values: SubjectApplyConfiguration) -> Self:
         """Appends to `subjects`."""
-        self.subjects = [*(self.subjects or ()), *values]
+        self.subjects = self._appended(self.subjects, values, "with_subjects")
         return self
 
 
@@ -452,7 +452,7 @@ class PriorityLevelConfigurationListApplyConfiguration(
 
     def with_items(self, *values: PriorityLevelConfigurationApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -496,7 +496,7 @@ class PriorityLevelConfigurationStatusApplyConfiguration(ApplyConfiguration, kw_
 
     def with_conditions(self, *values: PriorityLevelConfigurationConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
 
@@ -534,7 +534,7 @@ class ResourcePolicyRuleApplyConfiguration(
 
     def with_api_groups(self, *values: str) -> Self:
         """Appends to `apiGroups`."""
-        self.api_groups = [*(self.api_groups or ()), *values]
+        self.api_groups = self._appended(self.api_groups, values, "with_api_groups")
         return self
 
     def with_cluster_scope(self, value: bool) -> Self:
@@ -544,17 +544,17 @@ class ResourcePolicyRuleApplyConfiguration(
 
     def with_namespaces(self, *values: str) -> Self:
         """Appends to `namespaces`."""
-        self.namespaces = [*(self.namespaces or ()), *values]
+        self.namespaces = self._appended(self.namespaces, values, "with_namespaces")
         return self
 
     def with_resources(self, *values: str) -> Self:
         """Appends to `resources`."""
-        self.resources = [*(self.resources or ()), *values]
+        self.resources = self._appended(self.resources, values, "with_resources")
         return self
 
     def with_verbs(self, *values: str) -> Self:
         """Appends to `verbs`."""
-        self.verbs = [*(self.verbs or ()), *values]
+        self.verbs = self._appended(self.verbs, values, "with_verbs")
         return self
 
 

@@ -67,7 +67,7 @@ class APIResourceApplyConfiguration(
 
     def with_categories(self, *values: str) -> Self:
         """Appends to `categories`."""
-        self.categories = [*(self.categories or ()), *values]
+        self.categories = self._appended(self.categories, values, "with_categories")
         return self
 
     def with_group(self, value: str) -> Self:
@@ -92,7 +92,7 @@ class APIResourceApplyConfiguration(
 
     def with_short_names(self, *values: str) -> Self:
         """Appends to `shortNames`."""
-        self.short_names = [*(self.short_names or ()), *values]
+        self.short_names = self._appended(self.short_names, values, "with_short_names")
         return self
 
     def with_singular_name(self, value: str) -> Self:
@@ -107,7 +107,7 @@ class APIResourceApplyConfiguration(
 
     def with_verbs(self, *values: str) -> Self:
         """Appends to `verbs`."""
-        self.verbs = [*(self.verbs or ()), *values]
+        self.verbs = self._appended(self.verbs, values, "with_verbs")
         return self
 
     def with_version(self, value: str) -> Self:
@@ -141,7 +141,7 @@ class APIResourceListApplyConfiguration(
 
     def with_resources(self, *values: APIResourceApplyConfiguration) -> Self:
         """Appends to `resources`."""
-        self.resources = [*(self.resources or ()), *values]
+        self.resources = self._appended(self.resources, values, "with_resources")
         return self
 
 
@@ -216,7 +216,7 @@ class DeleteOptionsApplyConfiguration(
 
     def with_dry_run(self, *values: str) -> Self:
         """Appends to `dryRun`."""
-        self.dry_run = [*(self.dry_run or ()), *values]
+        self.dry_run = self._appended(self.dry_run, values, "with_dry_run")
         return self
 
     def with_grace_period_seconds(self, value: int) -> Self:
@@ -267,7 +267,7 @@ class FieldSelectorRequirementApplyConfiguration(ApplyConfiguration, kw_only=Tru
 
     def with_values(self, *values: str) -> Self:
         """Appends to `values`."""
-        self.values = [*(self.values or ()), *values]
+        self.values = self._appended(self.values, values, "with_values")
         return self
 
 
@@ -300,7 +300,7 @@ class LabelSelectorApplyConfiguration(
 
     def with_match_expressions(self, *values: LabelSelectorRequirementApplyConfiguration) -> Self:
         """Appends to `matchExpressions`."""
-        self.match_expressions = [*(self.match_expressions or ()), *values]
+        self.match_expressions = self._appended(self.match_expressions, values, "with_match_expressions")
         return self
 
     def with_match_labels(self, entries: Mapping[str, str]) -> Self:
@@ -326,7 +326,7 @@ class LabelSelectorRequirementApplyConfiguration(ApplyConfiguration, kw_only=Tru
 
     def with_values(self, *values: str) -> Self:
         """Appends to `values`."""
-        self.values = [*(self.values or ()), *values]
+        self.values = self._appended(self.values, values, "with_values")
         return self
 
 
@@ -479,7 +479,7 @@ class ObjectMetaApplyConfiguration(
 
     def with_finalizers(self, *values: str) -> Self:
         """Appends to `finalizers`."""
-        self.finalizers = [*(self.finalizers or ()), *values]
+        self.finalizers = self._appended(self.finalizers, values, "with_finalizers")
         return self
 
     def with_generate_name(self, value: str) -> Self:
@@ -499,7 +499,7 @@ class ObjectMetaApplyConfiguration(
 
     def with_managed_fields(self, *values: ManagedFieldsEntryApplyConfiguration) -> Self:
         """Appends to `managedFields`."""
-        self.managed_fields = [*(self.managed_fields or ()), *values]
+        self.managed_fields = self._appended(self.managed_fields, values, "with_managed_fields")
         return self
 
     def with_name(self, value: str) -> Self:
@@ -514,7 +514,7 @@ class ObjectMetaApplyConfiguration(
 
     def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
         """Appends to `ownerReferences`."""
-        self.owner_references = [*(self.owner_references or ()), *values]
+        self.owner_references = self._appended(self.owner_references, values, "with_owner_references")
         return self
 
     def with_resource_version(self, value: str) -> Self:
@@ -691,7 +691,7 @@ class StatusDetailsApplyConfiguration(
 
     def with_causes(self, *values: StatusCauseApplyConfiguration) -> Self:
         """Appends to `causes`."""
-        self.causes = [*(self.causes or ()), *values]
+        self.causes = self._appended(self.causes, values, "with_causes")
         return self
 
     def with_group(self, value: str) -> Self:

@@ -89,7 +89,7 @@ class HTTPIngressRuleValueApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_paths(self, *values: HTTPIngressPathApplyConfiguration) -> Self:
         """Appends to `paths`."""
-        self.paths = [*(self.paths or ()), *values]
+        self.paths = self._appended(self.paths, values, "with_paths")
         return self
 
 
@@ -163,7 +163,7 @@ class IPAddressListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={
 
     def with_items(self, *values: IPAddressApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -192,7 +192,7 @@ class IPBlockApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"excep
 
     def with_except_(self, *values: str) -> Self:
         """Appends to `except`."""
-        self.except_ = [*(self.except_ or ()), *values]
+        self.except_ = self._appended(self.except_, values, "with_except_")
         return self
 
 
@@ -339,7 +339,7 @@ class IngressClassListApplyConfiguration(ApplyConfiguration, kw_only=True, renam
 
     def with_items(self, *values: IngressClassApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -416,7 +416,7 @@ class IngressListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"a
 
     def with_items(self, *values: IngressApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -442,7 +442,7 @@ class IngressLoadBalancerIngressApplyConfiguration(ApplyConfiguration, kw_only=T
 
     def with_ports(self, *values: IngressPortStatusApplyConfiguration) -> Self:
         """Appends to `ports`."""
-        self.ports = [*(self.ports or ()), *values]
+        self.ports = self._appended(self.ports, values, "with_ports")
         return self
 
 
@@ -451,7 +451,7 @@ class IngressLoadBalancerStatusApplyConfiguration(ApplyConfiguration, kw_only=Tr
 
     def with_ingress(self, *values: IngressLoadBalancerIngressApplyConfiguration) -> Self:
         """Appends to `ingress`."""
-        self.ingress = [*(self.ingress or ()), *values]
+        self.ingress = self._appended(self.ingress, values, "with_ingress")
         return self
 
 
@@ -528,12 +528,12 @@ class IngressSpecApplyConfiguration(
 
     def with_rules(self, *values: IngressRuleApplyConfiguration) -> Self:
         """Appends to `rules`."""
-        self.rules = [*(self.rules or ()), *values]
+        self.rules = self._appended(self.rules, values, "with_rules")
         return self
 
     def with_tls(self, *values: IngressTLSApplyConfiguration) -> Self:
         """Appends to `tls`."""
-        self.tls = [*(self.tls or ()), *values]
+        self.tls = self._appended(self.tls, values, "with_tls")
         return self
 
 
@@ -552,7 +552,7 @@ class IngressTLSApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"se
 
     def with_hosts(self, *values: str) -> Self:
         """Appends to `hosts`."""
-        self.hosts = [*(self.hosts or ()), *values]
+        self.hosts = self._appended(self.hosts, values, "with_hosts")
         return self
 
     def with_secret_name(self, value: str) -> Self:
@@ -619,12 +619,12 @@ class NetworkPolicyEgressRuleApplyConfiguration(ApplyConfiguration, kw_only=True
 
     def with_ports(self, *values: NetworkPolicyPortApplyConfiguration) -> Self:
         """Appends to `ports`."""
-        self.ports = [*(self.ports or ()), *values]
+        self.ports = self._appended(self.ports, values, "with_ports")
         return self
 
     def with_to(self, *values: NetworkPolicyPeerApplyConfiguration) -> Self:
         """Appends to `to`."""
-        self.to = [*(self.to or ()), *values]
+        self.to = self._appended(self.to, values, "with_to")
         return self
 
 
@@ -634,12 +634,12 @@ class NetworkPolicyIngressRuleApplyConfiguration(ApplyConfiguration, kw_only=Tru
 
     def with_from_(self, *values: NetworkPolicyPeerApplyConfiguration) -> Self:
         """Appends to `from`."""
-        self.from_ = [*(self.from_ or ()), *values]
+        self.from_ = self._appended(self.from_, values, "with_from_")
         return self
 
     def with_ports(self, *values: NetworkPolicyPortApplyConfiguration) -> Self:
         """Appends to `ports`."""
-        self.ports = [*(self.ports or ()), *values]
+        self.ports = self._appended(self.ports, values, "with_ports")
         return self
 
 
@@ -661,7 +661,7 @@ class NetworkPolicyListApplyConfiguration(ApplyConfiguration, kw_only=True, rena
 
     def with_items(self, *values: NetworkPolicyApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -726,12 +726,12 @@ class NetworkPolicySpecApplyConfiguration(
 
     def with_egress(self, *values: NetworkPolicyEgressRuleApplyConfiguration) -> Self:
         """Appends to `egress`."""
-        self.egress = [*(self.egress or ()), *values]
+        self.egress = self._appended(self.egress, values, "with_egress")
         return self
 
     def with_ingress(self, *values: NetworkPolicyIngressRuleApplyConfiguration) -> Self:
         """Appends to `ingress`."""
-        self.ingress = [*(self.ingress or ()), *values]
+        self.ingress = self._appended(self.ingress, values, "with_ingress")
         return self
 
     def with_pod_selector(self, value: LabelSelectorApplyConfiguration) -> Self:
@@ -741,7 +741,7 @@ class NetworkPolicySpecApplyConfiguration(
 
     def with_policy_types(self, *values: str) -> Self:
         """Appends to `policyTypes`."""
-        self.policy_types = [*(self.policy_types or ()), *values]
+        self.policy_types = self._appended(self.policy_types, values, "with_policy_types")
         return self
 
 
@@ -863,7 +863,7 @@ class ServiceCIDRListApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_items(self, *values: ServiceCIDRApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -877,7 +877,7 @@ class ServiceCIDRSpecApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_cidrs(self, *values: str) -> Self:
         """Appends to `cidrs`."""
-        self.cidrs = [*(self.cidrs or ()), *values]
+        self.cidrs = self._appended(self.cidrs, values, "with_cidrs")
         return self
 
 
@@ -886,7 +886,7 @@ class ServiceCIDRStatusApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_conditions(self, *values: ConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
 

@@ -99,7 +99,7 @@ class IPAddressListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={
 
     def with_items(self, *values: IPAddressApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -220,7 +220,7 @@ class ServiceCIDRListApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_items(self, *values: ServiceCIDRApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -234,7 +234,7 @@ class ServiceCIDRSpecApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_cidrs(self, *values: str) -> Self:
         """Appends to `cidrs`."""
-        self.cidrs = [*(self.cidrs or ()), *values]
+        self.cidrs = self._appended(self.cidrs, values, "with_cidrs")
         return self
 
 
@@ -243,7 +243,7 @@ class ServiceCIDRStatusApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_conditions(self, *values: ConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
 

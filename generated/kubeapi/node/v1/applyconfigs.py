@@ -114,7 +114,7 @@ class RuntimeClassListApplyConfiguration(ApplyConfiguration, kw_only=True, renam
 
     def with_items(self, *values: RuntimeClassApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -134,7 +134,7 @@ class SchedulingApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"no
 
     def with_tolerations(self, *values: TolerationApplyConfiguration) -> Self:
         """Appends to `tolerations`."""
-        self.tolerations = [*(self.tolerations or ()), *values]
+        self.tolerations = self._appended(self.tolerations, values, "with_tolerations")
         return self
 
 

@@ -158,7 +158,7 @@ class PodDisruptionBudgetListApplyConfiguration(ApplyConfiguration, kw_only=True
 
     def with_items(self, *values: PodDisruptionBudgetApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -224,7 +224,7 @@ class PodDisruptionBudgetStatusApplyConfiguration(
 
     def with_conditions(self, *values: ConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_current_healthy(self, value: int) -> Self:

@@ -44,7 +44,7 @@ class AggregationRuleApplyConfiguration(
 
     def with_cluster_role_selectors(self, *values: LabelSelectorApplyConfiguration) -> Self:
         """Appends to `clusterRoleSelectors`."""
-        self.cluster_role_selectors = [*(self.cluster_role_selectors or ()), *values]
+        self.cluster_role_selectors = self._appended(self.cluster_role_selectors, values, "with_cluster_role_selectors")
         return self
 
 
@@ -79,7 +79,7 @@ class ClusterRoleApplyConfiguration(
 
     def with_rules(self, *values: PolicyRuleApplyConfiguration) -> Self:
         """Appends to `rules`."""
-        self.rules = [*(self.rules or ()), *values]
+        self.rules = self._appended(self.rules, values, "with_rules")
         return self
 
     def _object_meta(self) -> ObjectMetaApplyConfiguration:
@@ -139,7 +139,7 @@ class ClusterRoleBindingApplyConfiguration(
 
     def with_subjects(self, *values: SubjectApplyConfiguration) -> Self:
         """Appends to `subjects`."""
-        self.subjects = [*(self.subjects or ()), *values]
+        self.subjects = self._appended(self.subjects, values, "with_subjects")
         return self
 
     def _object_meta(self) -> ObjectMetaApplyConfiguration:
@@ -186,7 +186,7 @@ class ClusterRoleBindingListApplyConfiguration(ApplyConfiguration, kw_only=True,
 
     def with_items(self, *values: ClusterRoleBindingApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -213,7 +213,7 @@ class ClusterRoleListApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_items(self, *values: ClusterRoleApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -235,27 +235,27 @@ class PolicyRuleApplyConfiguration(
 
     def with_api_groups(self, *values: str) -> Self:
         """Appends to `apiGroups`."""
-        self.api_groups = [*(self.api_groups or ()), *values]
+        self.api_groups = self._appended(self.api_groups, values, "with_api_groups")
         return self
 
     def with_non_resource_urls(self, *values: str) -> Self:
         """Appends to `nonResourceURLs`."""
-        self.non_resource_urls = [*(self.non_resource_urls or ()), *values]
+        self.non_resource_urls = self._appended(self.non_resource_urls, values, "with_non_resource_urls")
         return self
 
     def with_resource_names(self, *values: str) -> Self:
         """Appends to `resourceNames`."""
-        self.resource_names = [*(self.resource_names or ()), *values]
+        self.resource_names = self._appended(self.resource_names, values, "with_resource_names")
         return self
 
     def with_resources(self, *values: str) -> Self:
         """Appends to `resources`."""
-        self.resources = [*(self.resources or ()), *values]
+        self.resources = self._appended(self.resources, values, "with_resources")
         return self
 
     def with_verbs(self, *values: str) -> Self:
         """Appends to `verbs`."""
-        self.verbs = [*(self.verbs or ()), *values]
+        self.verbs = self._appended(self.verbs, values, "with_verbs")
         return self
 
 
@@ -282,7 +282,7 @@ class RoleApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_vers
 
     def with_rules(self, *values: PolicyRuleApplyConfiguration) -> Self:
         """Appends to `rules`."""
-        self.rules = [*(self.rules or ()), *values]
+        self.rules = self._appended(self.rules, values, "with_rules")
         return self
 
     def _object_meta(self) -> ObjectMetaApplyConfiguration:
@@ -342,7 +342,7 @@ class RoleBindingApplyConfiguration(
 
     def with_subjects(self, *values: SubjectApplyConfiguration) -> Self:
         """Appends to `subjects`."""
-        self.subjects = [*(self.subjects or ()), *values]
+        self.subjects = self._appended(self.subjects, values, "with_subjects")
         return self
 
     def _object_meta(self) -> ObjectMetaApplyConfiguration:
@@ -389,7 +389,7 @@ class RoleBindingListApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_items(self, *values: RoleBindingApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -416,7 +416,7 @@ class RoleListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_
 
     def with_items(self, *values: RoleApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:

@@ -135,7 +135,7 @@ class DeviceTaintRuleListApplyConfiguration(ApplyConfiguration, kw_only=True, re
 
     def with_items(self, *values: DeviceTaintRuleApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -166,7 +166,7 @@ class DeviceTaintRuleStatusApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_conditions(self, *values: ConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
 
@@ -347,7 +347,7 @@ class ResourcePoolStatusRequestListApplyConfiguration(
 
     def with_items(self, *values: ResourcePoolStatusRequestApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -388,7 +388,7 @@ class ResourcePoolStatusRequestStatusApplyConfiguration(
 
     def with_conditions(self, *values: ConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_pool_count(self, value: int) -> Self:
@@ -398,7 +398,7 @@ class ResourcePoolStatusRequestStatusApplyConfiguration(
 
     def with_pools(self, *values: PoolStatusApplyConfiguration) -> Self:
         """Appends to `pools`."""
-        self.pools = [*(self.pools or ()), *values]
+        self.pools = self._appended(self.pools, values, "with_pools")
         return self
 
 

@@ -82,7 +82,7 @@ class AllocatedDeviceStatusApplyConfiguration(
 
     def with_conditions(self, *values: ConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_data(self, value: RawExtension) -> Self:
@@ -188,12 +188,14 @@ class BasicDeviceApplyConfiguration(
 
     def with_binding_conditions(self, *values: str) -> Self:
         """Appends to `bindingConditions`."""
-        self.binding_conditions = [*(self.binding_conditions or ()), *values]
+        self.binding_conditions = self._appended(self.binding_conditions, values, "with_binding_conditions")
         return self
 
     def with_binding_failure_conditions(self, *values: str) -> Self:
         """Appends to `bindingFailureConditions`."""
-        self.binding_failure_conditions = [*(self.binding_failure_conditions or ()), *values]
+        self.binding_failure_conditions = self._appended(
+            self.binding_failure_conditions, values, "with_binding_failure_conditions"
+        )
         return self
 
     def with_binds_to_node(self, value: bool) -> Self:
@@ -208,7 +210,7 @@ class BasicDeviceApplyConfiguration(
 
     def with_consumes_counters(self, *values: DeviceCounterConsumptionApplyConfiguration) -> Self:
         """Appends to `consumesCounters`."""
-        self.consumes_counters = [*(self.consumes_counters or ()), *values]
+        self.consumes_counters = self._appended(self.consumes_counters, values, "with_consumes_counters")
         return self
 
     def with_node_allocatable_resource_mappings(
@@ -230,7 +232,7 @@ class BasicDeviceApplyConfiguration(
 
     def with_taints(self, *values: DeviceTaintApplyConfiguration) -> Self:
         """Appends to `taints`."""
-        self.taints = [*(self.taints or ()), *values]
+        self.taints = self._appended(self.taints, values, "with_taints")
         return self
 
 
@@ -262,7 +264,7 @@ class CapacityRequestPolicyApplyConfiguration(
 
     def with_valid_values(self, *values: Quantity) -> Self:
         """Appends to `validValues`."""
-        self.valid_values = [*(self.valid_values or ()), *values]
+        self.valid_values = self._appended(self.valid_values, values, "with_valid_values")
         return self
 
 
@@ -347,7 +349,7 @@ class DeviceAllocationConfigurationApplyConfiguration(ApplyConfiguration, kw_onl
 
     def with_requests(self, *values: str) -> Self:
         """Appends to `requests`."""
-        self.requests = [*(self.requests or ()), *values]
+        self.requests = self._appended(self.requests, values, "with_requests")
         return self
 
     def with_source(self, value: str) -> Self:
@@ -362,12 +364,12 @@ class DeviceAllocationResultApplyConfiguration(ApplyConfiguration, kw_only=True)
 
     def with_config(self, *values: DeviceAllocationConfigurationApplyConfiguration) -> Self:
         """Appends to `config`."""
-        self.config = [*(self.config or ()), *values]
+        self.config = self._appended(self.config, values, "with_config")
         return self
 
     def with_results(self, *values: DeviceRequestAllocationResultApplyConfiguration) -> Self:
         """Appends to `results`."""
-        self.results = [*(self.results or ()), *values]
+        self.results = self._appended(self.results, values, "with_results")
         return self
 
 
@@ -388,7 +390,7 @@ class DeviceAttributeApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_bools(self, *values: bool) -> Self:
         """Appends to `bools`."""
-        self.bools = [*(self.bools or ()), *values]
+        self.bools = self._appended(self.bools, values, "with_bools")
         return self
 
     def with_int_(self, value: int) -> Self:
@@ -398,7 +400,7 @@ class DeviceAttributeApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_ints(self, *values: int) -> Self:
         """Appends to `ints`."""
-        self.ints = [*(self.ints or ()), *values]
+        self.ints = self._appended(self.ints, values, "with_ints")
         return self
 
     def with_string(self, value: str) -> Self:
@@ -408,7 +410,7 @@ class DeviceAttributeApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_strings(self, *values: str) -> Self:
         """Appends to `strings`."""
-        self.strings = [*(self.strings or ()), *values]
+        self.strings = self._appended(self.strings, values, "with_strings")
         return self
 
     def with_version(self, value: str) -> Self:
@@ -418,7 +420,7 @@ class DeviceAttributeApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_versions(self, *values: str) -> Self:
         """Appends to `versions`."""
-        self.versions = [*(self.versions or ()), *values]
+        self.versions = self._appended(self.versions, values, "with_versions")
         return self
 
 
@@ -444,17 +446,17 @@ class DeviceClaimApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_config(self, *values: DeviceClaimConfigurationApplyConfiguration) -> Self:
         """Appends to `config`."""
-        self.config = [*(self.config or ()), *values]
+        self.config = self._appended(self.config, values, "with_config")
         return self
 
     def with_constraints(self, *values: DeviceConstraintApplyConfiguration) -> Self:
         """Appends to `constraints`."""
-        self.constraints = [*(self.constraints or ()), *values]
+        self.constraints = self._appended(self.constraints, values, "with_constraints")
         return self
 
     def with_requests(self, *values: DeviceRequestApplyConfiguration) -> Self:
         """Appends to `requests`."""
-        self.requests = [*(self.requests or ()), *values]
+        self.requests = self._appended(self.requests, values, "with_requests")
         return self
 
 
@@ -469,7 +471,7 @@ class DeviceClaimConfigurationApplyConfiguration(ApplyConfiguration, kw_only=Tru
 
     def with_requests(self, *values: str) -> Self:
         """Appends to `requests`."""
-        self.requests = [*(self.requests or ()), *values]
+        self.requests = self._appended(self.requests, values, "with_requests")
         return self
 
 
@@ -552,7 +554,7 @@ class DeviceClassListApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_items(self, *values: DeviceClassApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -570,7 +572,7 @@ class DeviceClassSpecApplyConfiguration(
 
     def with_config(self, *values: DeviceClassConfigurationApplyConfiguration) -> Self:
         """Appends to `config`."""
-        self.config = [*(self.config or ()), *values]
+        self.config = self._appended(self.config, values, "with_config")
         return self
 
     def with_extended_resource_name(self, value: str) -> Self:
@@ -580,7 +582,7 @@ class DeviceClassSpecApplyConfiguration(
 
     def with_selectors(self, *values: DeviceSelectorApplyConfiguration) -> Self:
         """Appends to `selectors`."""
-        self.selectors = [*(self.selectors or ()), *values]
+        self.selectors = self._appended(self.selectors, values, "with_selectors")
         return self
 
 
@@ -605,7 +607,7 @@ class DeviceConstraintApplyConfiguration(
 
     def with_requests(self, *values: str) -> Self:
         """Appends to `requests`."""
-        self.requests = [*(self.requests or ()), *values]
+        self.requests = self._appended(self.requests, values, "with_requests")
         return self
 
 
@@ -673,7 +675,7 @@ class DeviceRequestApplyConfiguration(
 
     def with_first_available(self, *values: DeviceSubRequestApplyConfiguration) -> Self:
         """Appends to `firstAvailable`."""
-        self.first_available = [*(self.first_available or ()), *values]
+        self.first_available = self._appended(self.first_available, values, "with_first_available")
         return self
 
     def with_name(self, value: str) -> Self:
@@ -683,12 +685,12 @@ class DeviceRequestApplyConfiguration(
 
     def with_selectors(self, *values: DeviceSelectorApplyConfiguration) -> Self:
         """Appends to `selectors`."""
-        self.selectors = [*(self.selectors or ()), *values]
+        self.selectors = self._appended(self.selectors, values, "with_selectors")
         return self
 
     def with_tolerations(self, *values: DeviceTolerationApplyConfiguration) -> Self:
         """Appends to `tolerations`."""
-        self.tolerations = [*(self.tolerations or ()), *values]
+        self.tolerations = self._appended(self.tolerations, values, "with_tolerations")
         return self
 
 
@@ -721,12 +723,14 @@ class DeviceRequestAllocationResultApplyConfiguration(
 
     def with_binding_conditions(self, *values: str) -> Self:
         """Appends to `bindingConditions`."""
-        self.binding_conditions = [*(self.binding_conditions or ()), *values]
+        self.binding_conditions = self._appended(self.binding_conditions, values, "with_binding_conditions")
         return self
 
     def with_binding_failure_conditions(self, *values: str) -> Self:
         """Appends to `bindingFailureConditions`."""
-        self.binding_failure_conditions = [*(self.binding_failure_conditions or ()), *values]
+        self.binding_failure_conditions = self._appended(
+            self.binding_failure_conditions, values, "with_binding_failure_conditions"
+        )
         return self
 
     def with_consumed_capacity(self, entries: Mapping[str, Quantity]) -> Self:
@@ -761,7 +765,7 @@ class DeviceRequestAllocationResultApplyConfiguration(
 
     def with_tolerations(self, *values: DeviceTolerationApplyConfiguration) -> Self:
         """Appends to `tolerations`."""
-        self.tolerations = [*(self.tolerations or ()), *values]
+        self.tolerations = self._appended(self.tolerations, values, "with_tolerations")
         return self
 
 
@@ -814,12 +818,12 @@ class DeviceSubRequestApplyConfiguration(
 
     def with_selectors(self, *values: DeviceSelectorApplyConfiguration) -> Self:
         """Appends to `selectors`."""
-        self.selectors = [*(self.selectors or ()), *values]
+        self.selectors = self._appended(self.selectors, values, "with_selectors")
         return self
 
     def with_tolerations(self, *values: DeviceTolerationApplyConfiguration) -> Self:
         """Appends to `tolerations`."""
-        self.tolerations = [*(self.tolerations or ()), *values]
+        self.tolerations = self._appended(self.tolerations, values, "with_tolerations")
         return self
 
 
@@ -904,7 +908,7 @@ class NetworkDeviceDataApplyConfiguration(
 
     def with_ips(self, *values: str) -> Self:
         """Appends to `ips`."""
-        self.ips = [*(self.ips or ()), *values]
+        self.ips = self._appended(self.ips, values, "with_ips")
         return self
 
 
@@ -1047,7 +1051,7 @@ class ResourceClaimListApplyConfiguration(ApplyConfiguration, kw_only=True, rena
 
     def with_items(self, *values: ResourceClaimApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -1077,12 +1081,12 @@ class ResourceClaimStatusApplyConfiguration(ApplyConfiguration, kw_only=True, re
 
     def with_devices(self, *values: AllocatedDeviceStatusApplyConfiguration) -> Self:
         """Appends to `devices`."""
-        self.devices = [*(self.devices or ()), *values]
+        self.devices = self._appended(self.devices, values, "with_devices")
         return self
 
     def with_reserved_for(self, *values: ResourceClaimConsumerReferenceApplyConfiguration) -> Self:
         """Appends to `reservedFor`."""
-        self.reserved_for = [*(self.reserved_for or ()), *values]
+        self.reserved_for = self._appended(self.reserved_for, values, "with_reserved_for")
         return self
 
 
@@ -1158,7 +1162,7 @@ class ResourceClaimTemplateListApplyConfiguration(
 
     def with_items(self, *values: ResourceClaimTemplateApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -1275,7 +1279,7 @@ class ResourceSliceListApplyConfiguration(ApplyConfiguration, kw_only=True, rena
 
     def with_items(self, *values: ResourceSliceApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -1311,7 +1315,7 @@ class ResourceSliceSpecApplyConfiguration(
 
     def with_devices(self, *values: DeviceApplyConfiguration) -> Self:
         """Appends to `devices`."""
-        self.devices = [*(self.devices or ()), *values]
+        self.devices = self._appended(self.devices, values, "with_devices")
         return self
 
     def with_driver(self, value: str) -> Self:
@@ -1341,7 +1345,7 @@ class ResourceSliceSpecApplyConfiguration(
 
     def with_shared_counters(self, *values: CounterSetApplyConfiguration) -> Self:
         """Appends to `sharedCounters`."""
-        self.shared_counters = [*(self.shared_counters or ()), *values]
+        self.shared_counters = self._appended(self.shared_counters, values, "with_shared_counters")
         return self
 
 

@@ -89,7 +89,7 @@ class AllocatedDeviceStatusApplyConfiguration(
 
     def with_conditions(self, *values: ConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_data(self, value: RawExtension) -> Self:
@@ -176,7 +176,7 @@ class CapacityRequestPolicyApplyConfiguration(
 
     def with_valid_values(self, *values: Quantity) -> Self:
         """Appends to `validValues`."""
-        self.valid_values = [*(self.valid_values or ()), *values]
+        self.valid_values = self._appended(self.valid_values, values, "with_valid_values")
         return self
 
 
@@ -282,12 +282,14 @@ class DeviceApplyConfiguration(
 
     def with_binding_conditions(self, *values: str) -> Self:
         """Appends to `bindingConditions`."""
-        self.binding_conditions = [*(self.binding_conditions or ()), *values]
+        self.binding_conditions = self._appended(self.binding_conditions, values, "with_binding_conditions")
         return self
 
     def with_binding_failure_conditions(self, *values: str) -> Self:
         """Appends to `bindingFailureConditions`."""
-        self.binding_failure_conditions = [*(self.binding_failure_conditions or ()), *values]
+        self.binding_failure_conditions = self._appended(
+            self.binding_failure_conditions, values, "with_binding_failure_conditions"
+        )
         return self
 
     def with_binds_to_node(self, value: bool) -> Self:
@@ -302,7 +304,7 @@ class DeviceApplyConfiguration(
 
     def with_consumes_counters(self, *values: DeviceCounterConsumptionApplyConfiguration) -> Self:
         """Appends to `consumesCounters`."""
-        self.consumes_counters = [*(self.consumes_counters or ()), *values]
+        self.consumes_counters = self._appended(self.consumes_counters, values, "with_consumes_counters")
         return self
 
     def with_name(self, value: str) -> Self:
@@ -329,7 +331,7 @@ class DeviceApplyConfiguration(
 
     def with_taints(self, *values: DeviceTaintApplyConfiguration) -> Self:
         """Appends to `taints`."""
-        self.taints = [*(self.taints or ()), *values]
+        self.taints = self._appended(self.taints, values, "with_taints")
         return self
 
 
@@ -345,7 +347,7 @@ class DeviceAllocationConfigurationApplyConfiguration(ApplyConfiguration, kw_onl
 
     def with_requests(self, *values: str) -> Self:
         """Appends to `requests`."""
-        self.requests = [*(self.requests or ()), *values]
+        self.requests = self._appended(self.requests, values, "with_requests")
         return self
 
     def with_source(self, value: str) -> Self:
@@ -360,12 +362,12 @@ class DeviceAllocationResultApplyConfiguration(ApplyConfiguration, kw_only=True)
 
     def with_config(self, *values: DeviceAllocationConfigurationApplyConfiguration) -> Self:
         """Appends to `config`."""
-        self.config = [*(self.config or ()), *values]
+        self.config = self._appended(self.config, values, "with_config")
         return self
 
     def with_results(self, *values: DeviceRequestAllocationResultApplyConfiguration) -> Self:
         """Appends to `results`."""
-        self.results = [*(self.results or ()), *values]
+        self.results = self._appended(self.results, values, "with_results")
         return self
 
 
@@ -386,7 +388,7 @@ class DeviceAttributeApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_bools(self, *values: bool) -> Self:
         """Appends to `bools`."""
-        self.bools = [*(self.bools or ()), *values]
+        self.bools = self._appended(self.bools, values, "with_bools")
         return self
 
     def with_int_(self, value: int) -> Self:
@@ -396,7 +398,7 @@ class DeviceAttributeApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_ints(self, *values: int) -> Self:
         """Appends to `ints`."""
-        self.ints = [*(self.ints or ()), *values]
+        self.ints = self._appended(self.ints, values, "with_ints")
         return self
 
     def with_string(self, value: str) -> Self:
@@ -406,7 +408,7 @@ class DeviceAttributeApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_strings(self, *values: str) -> Self:
         """Appends to `strings`."""
-        self.strings = [*(self.strings or ()), *values]
+        self.strings = self._appended(self.strings, values, "with_strings")
         return self
 
     def with_version(self, value: str) -> Self:
@@ -416,7 +418,7 @@ class DeviceAttributeApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_versions(self, *values: str) -> Self:
         """Appends to `versions`."""
-        self.versions = [*(self.versions or ()), *values]
+        self.versions = self._appended(self.versions, values, "with_versions")
         return self
 
 
@@ -442,17 +444,17 @@ class DeviceClaimApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_config(self, *values: DeviceClaimConfigurationApplyConfiguration) -> Self:
         """Appends to `config`."""
-        self.config = [*(self.config or ()), *values]
+        self.config = self._appended(self.config, values, "with_config")
         return self
 
     def with_constraints(self, *values: DeviceConstraintApplyConfiguration) -> Self:
         """Appends to `constraints`."""
-        self.constraints = [*(self.constraints or ()), *values]
+        self.constraints = self._appended(self.constraints, values, "with_constraints")
         return self
 
     def with_requests(self, *values: DeviceRequestApplyConfiguration) -> Self:
         """Appends to `requests`."""
-        self.requests = [*(self.requests or ()), *values]
+        self.requests = self._appended(self.requests, values, "with_requests")
         return self
 
 
@@ -467,7 +469,7 @@ class DeviceClaimConfigurationApplyConfiguration(ApplyConfiguration, kw_only=Tru
 
     def with_requests(self, *values: str) -> Self:
         """Appends to `requests`."""
-        self.requests = [*(self.requests or ()), *values]
+        self.requests = self._appended(self.requests, values, "with_requests")
         return self
 
 
@@ -550,7 +552,7 @@ class DeviceClassListApplyConfiguration(ApplyConfiguration, kw_only=True, rename
 
     def with_items(self, *values: DeviceClassApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -568,7 +570,7 @@ class DeviceClassSpecApplyConfiguration(
 
     def with_config(self, *values: DeviceClassConfigurationApplyConfiguration) -> Self:
         """Appends to `config`."""
-        self.config = [*(self.config or ()), *values]
+        self.config = self._appended(self.config, values, "with_config")
         return self
 
     def with_extended_resource_name(self, value: str) -> Self:
@@ -578,7 +580,7 @@ class DeviceClassSpecApplyConfiguration(
 
     def with_selectors(self, *values: DeviceSelectorApplyConfiguration) -> Self:
         """Appends to `selectors`."""
-        self.selectors = [*(self.selectors or ()), *values]
+        self.selectors = self._appended(self.selectors, values, "with_selectors")
         return self
 
 
@@ -603,7 +605,7 @@ class DeviceConstraintApplyConfiguration(
 
     def with_requests(self, *values: str) -> Self:
         """Appends to `requests`."""
-        self.requests = [*(self.requests or ()), *values]
+        self.requests = self._appended(self.requests, values, "with_requests")
         return self
 
 
@@ -636,7 +638,7 @@ class DeviceRequestApplyConfiguration(ApplyConfiguration, kw_only=True, rename={
 
     def with_first_available(self, *values: DeviceSubRequestApplyConfiguration) -> Self:
         """Appends to `firstAvailable`."""
-        self.first_available = [*(self.first_available or ()), *values]
+        self.first_available = self._appended(self.first_available, values, "with_first_available")
         return self
 
     def with_name(self, value: str) -> Self:
@@ -674,12 +676,14 @@ class DeviceRequestAllocationResultApplyConfiguration(
 
     def with_binding_conditions(self, *values: str) -> Self:
         """Appends to `bindingConditions`."""
-        self.binding_conditions = [*(self.binding_conditions or ()), *values]
+        self.binding_conditions = self._appended(self.binding_conditions, values, "with_binding_conditions")
         return self
 
     def with_binding_failure_conditions(self, *values: str) -> Self:
         """Appends to `bindingFailureConditions`."""
-        self.binding_failure_conditions = [*(self.binding_failure_conditions or ()), *values]
+        self.binding_failure_conditions = self._appended(
+            self.binding_failure_conditions, values, "with_binding_failure_conditions"
+        )
         return self
 
     def with_consumed_capacity(self, entries: Mapping[str, Quantity]) -> Self:
@@ -714,7 +718,7 @@ class DeviceRequestAllocationResultApplyConfiguration(
 
     def with_tolerations(self, *values: DeviceTolerationApplyConfiguration) -> Self:
         """Appends to `tolerations`."""
-        self.tolerations = [*(self.tolerations or ()), *values]
+        self.tolerations = self._appended(self.tolerations, values, "with_tolerations")
         return self
 
 
@@ -767,12 +771,12 @@ class DeviceSubRequestApplyConfiguration(
 
     def with_selectors(self, *values: DeviceSelectorApplyConfiguration) -> Self:
         """Appends to `selectors`."""
-        self.selectors = [*(self.selectors or ()), *values]
+        self.selectors = self._appended(self.selectors, values, "with_selectors")
         return self
 
     def with_tolerations(self, *values: DeviceTolerationApplyConfiguration) -> Self:
         """Appends to `tolerations`."""
-        self.tolerations = [*(self.tolerations or ()), *values]
+        self.tolerations = self._appended(self.tolerations, values, "with_tolerations")
         return self
 
 
@@ -879,7 +883,7 @@ class DeviceTaintRuleListApplyConfiguration(ApplyConfiguration, kw_only=True, re
 
     def with_items(self, *values: DeviceTaintRuleApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -910,7 +914,7 @@ class DeviceTaintRuleStatusApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_conditions(self, *values: ConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
 
@@ -1010,12 +1014,12 @@ class ExactDeviceRequestApplyConfiguration(
 
     def with_selectors(self, *values: DeviceSelectorApplyConfiguration) -> Self:
         """Appends to `selectors`."""
-        self.selectors = [*(self.selectors or ()), *values]
+        self.selectors = self._appended(self.selectors, values, "with_selectors")
         return self
 
     def with_tolerations(self, *values: DeviceTolerationApplyConfiguration) -> Self:
         """Appends to `tolerations`."""
-        self.tolerations = [*(self.tolerations or ()), *values]
+        self.tolerations = self._appended(self.tolerations, values, "with_tolerations")
         return self
 
 
@@ -1038,7 +1042,7 @@ class NetworkDeviceDataApplyConfiguration(
 
     def with_ips(self, *values: str) -> Self:
         """Appends to `ips`."""
-        self.ips = [*(self.ips or ()), *values]
+        self.ips = self._appended(self.ips, values, "with_ips")
         return self
 
 
@@ -1181,7 +1185,7 @@ class ResourceClaimListApplyConfiguration(ApplyConfiguration, kw_only=True, rena
 
     def with_items(self, *values: ResourceClaimApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -1211,12 +1215,12 @@ class ResourceClaimStatusApplyConfiguration(ApplyConfiguration, kw_only=True, re
 
     def with_devices(self, *values: AllocatedDeviceStatusApplyConfiguration) -> Self:
         """Appends to `devices`."""
-        self.devices = [*(self.devices or ()), *values]
+        self.devices = self._appended(self.devices, values, "with_devices")
         return self
 
     def with_reserved_for(self, *values: ResourceClaimConsumerReferenceApplyConfiguration) -> Self:
         """Appends to `reservedFor`."""
-        self.reserved_for = [*(self.reserved_for or ()), *values]
+        self.reserved_for = self._appended(self.reserved_for, values, "with_reserved_for")
         return self
 
 
@@ -1292,7 +1296,7 @@ class ResourceClaimTemplateListApplyConfiguration(
 
     def with_items(self, *values: ResourceClaimTemplateApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -1409,7 +1413,7 @@ class ResourceSliceListApplyConfiguration(ApplyConfiguration, kw_only=True, rena
 
     def with_items(self, *values: ResourceSliceApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -1445,7 +1449,7 @@ class ResourceSliceSpecApplyConfiguration(
 
     def with_devices(self, *values: DeviceApplyConfiguration) -> Self:
         """Appends to `devices`."""
-        self.devices = [*(self.devices or ()), *values]
+        self.devices = self._appended(self.devices, values, "with_devices")
         return self
 
     def with_driver(self, value: str) -> Self:
@@ -1475,7 +1479,7 @@ class ResourceSliceSpecApplyConfiguration(
 
     def with_shared_counters(self, *values: CounterSetApplyConfiguration) -> Self:
         """Appends to `sharedCounters`."""
-        self.shared_counters = [*(self.shared_counters or ()), *values]
+        self.shared_counters = self._appended(self.shared_counters, values, "with_shared_counters")
         return self
 
 

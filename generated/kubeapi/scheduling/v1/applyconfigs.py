@@ -112,7 +112,7 @@ class PriorityClassListApplyConfiguration(ApplyConfiguration, kw_only=True, rena
 
     def with_items(self, *values: PriorityClassApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:

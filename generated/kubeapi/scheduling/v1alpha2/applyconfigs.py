@@ -127,7 +127,7 @@ class PodGroupListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"
 
     def with_items(self, *values: PodGroupApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -183,7 +183,7 @@ class PodGroupSchedulingConstraintsApplyConfiguration(ApplyConfiguration, kw_onl
 
     def with_topology(self, *values: TopologyConstraintApplyConfiguration) -> Self:
         """Appends to `topology`."""
-        self.topology = [*(self.topology or ()), *values]
+        self.topology = self._appended(self.topology, values, "with_topology")
         return self
 
 
@@ -244,7 +244,7 @@ class PodGroupSpecApplyConfiguration(
 
     def with_resource_claims(self, *values: PodGroupResourceClaimApplyConfiguration) -> Self:
         """Appends to `resourceClaims`."""
-        self.resource_claims = [*(self.resource_claims or ()), *values]
+        self.resource_claims = self._appended(self.resource_claims, values, "with_resource_claims")
         return self
 
     def with_scheduling_constraints(self, value: PodGroupSchedulingConstraintsApplyConfiguration) -> Self:
@@ -266,12 +266,14 @@ class PodGroupStatusApplyConfiguration(
 
     def with_conditions(self, *values: ConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_resource_claim_statuses(self, *values: PodGroupResourceClaimStatusApplyConfiguration) -> Self:
         """Appends to `resourceClaimStatuses`."""
-        self.resource_claim_statuses = [*(self.resource_claim_statuses or ()), *values]
+        self.resource_claim_statuses = self._appended(
+            self.resource_claim_statuses, values, "with_resource_claim_statuses"
+        )
         return self
 
 
@@ -316,7 +318,7 @@ class PodGroupTemplateApplyConfiguration(
 
     def with_resource_claims(self, *values: PodGroupResourceClaimApplyConfiguration) -> Self:
         """Appends to `resourceClaims`."""
-        self.resource_claims = [*(self.resource_claims or ()), *values]
+        self.resource_claims = self._appended(self.resource_claims, values, "with_resource_claims")
         return self
 
     def with_scheduling_constraints(self, value: PodGroupSchedulingConstraintsApplyConfiguration) -> Self:
@@ -439,7 +441,7 @@ class WorkloadListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"
 
     def with_items(self, *values: WorkloadApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -482,7 +484,7 @@ class WorkloadSpecApplyConfiguration(
 
     def with_pod_group_templates(self, *values: PodGroupTemplateApplyConfiguration) -> Self:
         """Appends to `podGroupTemplates`."""
-        self.pod_group_templates = [*(self.pod_group_templates or ()), *values]
+        self.pod_group_templates = self._appended(self.pod_group_templates, values, "with_pod_group_templates")
         return self
 
 

@@ -121,7 +121,7 @@ class CSIDriverListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={
 
     def with_items(self, *values: CSIDriverApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -206,12 +206,12 @@ class CSIDriverSpecApplyConfiguration(
 
     def with_token_requests(self, *values: TokenRequestApplyConfiguration) -> Self:
         """Appends to `tokenRequests`."""
-        self.token_requests = [*(self.token_requests or ()), *values]
+        self.token_requests = self._appended(self.token_requests, values, "with_token_requests")
         return self
 
     def with_volume_lifecycle_modes(self, *values: str) -> Self:
         """Appends to `volumeLifecycleModes`."""
-        self.volume_lifecycle_modes = [*(self.volume_lifecycle_modes or ()), *values]
+        self.volume_lifecycle_modes = self._appended(self.volume_lifecycle_modes, values, "with_volume_lifecycle_modes")
         return self
 
 
@@ -292,7 +292,7 @@ class CSINodeDriverApplyConfiguration(
 
     def with_topology_keys(self, *values: str) -> Self:
         """Appends to `topologyKeys`."""
-        self.topology_keys = [*(self.topology_keys or ()), *values]
+        self.topology_keys = self._appended(self.topology_keys, values, "with_topology_keys")
         return self
 
 
@@ -314,7 +314,7 @@ class CSINodeListApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"a
 
     def with_items(self, *values: CSINodeApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -328,7 +328,7 @@ class CSINodeSpecApplyConfiguration(ApplyConfiguration, kw_only=True):
 
     def with_drivers(self, *values: CSINodeDriverApplyConfiguration) -> Self:
         """Appends to `drivers`."""
-        self.drivers = [*(self.drivers or ()), *values]
+        self.drivers = self._appended(self.drivers, values, "with_drivers")
         return self
 
 
@@ -429,7 +429,7 @@ class CSIStorageCapacityListApplyConfiguration(ApplyConfiguration, kw_only=True,
 
     def with_items(self, *values: CSIStorageCapacityApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -478,7 +478,7 @@ class StorageClassApplyConfiguration(
 
     def with_allowed_topologies(self, *values: TopologySelectorTermApplyConfiguration) -> Self:
         """Appends to `allowedTopologies`."""
-        self.allowed_topologies = [*(self.allowed_topologies or ()), *values]
+        self.allowed_topologies = self._appended(self.allowed_topologies, values, "with_allowed_topologies")
         return self
 
     def with_metadata(self, value: ObjectMetaApplyConfiguration) -> Self:
@@ -488,7 +488,7 @@ class StorageClassApplyConfiguration(
 
     def with_mount_options(self, *values: str) -> Self:
         """Appends to `mountOptions`."""
-        self.mount_options = [*(self.mount_options or ()), *values]
+        self.mount_options = self._appended(self.mount_options, values, "with_mount_options")
         return self
 
     def with_parameters(self, entries: Mapping[str, str]) -> Self:
@@ -555,7 +555,7 @@ class StorageClassListApplyConfiguration(ApplyConfiguration, kw_only=True, renam
 
     def with_items(self, *values: StorageClassApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -657,7 +657,7 @@ class VolumeAttachmentListApplyConfiguration(ApplyConfiguration, kw_only=True, r
 
     def with_items(self, *values: VolumeAttachmentApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -817,7 +817,7 @@ class VolumeAttributesClassListApplyConfiguration(
 
     def with_items(self, *values: VolumeAttributesClassApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:

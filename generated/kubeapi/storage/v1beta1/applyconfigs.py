@@ -100,7 +100,7 @@ class VolumeAttributesClassListApplyConfiguration(
 
     def with_items(self, *values: VolumeAttributesClassApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:

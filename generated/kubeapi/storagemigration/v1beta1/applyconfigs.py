@@ -102,7 +102,7 @@ class StorageVersionMigrationListApplyConfiguration(
 
     def with_items(self, *values: StorageVersionMigrationApplyConfiguration) -> Self:
         """Appends to `items`."""
-        self.items = [*(self.items or ()), *values]
+        self.items = self._appended(self.items, values, "with_items")
         return self
 
     def with_metadata(self, value: ListMetaApplyConfiguration) -> Self:
@@ -128,7 +128,7 @@ class StorageVersionMigrationStatusApplyConfiguration(
 
     def with_conditions(self, *values: ConditionApplyConfiguration) -> Self:
         """Appends to `conditions`."""
-        self.conditions = [*(self.conditions or ()), *values]
+        self.conditions = self._appended(self.conditions, values, "with_conditions")
         return self
 
     def with_resource_version(self, value: str) -> Self:
