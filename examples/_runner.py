@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,7 @@ __all__ = [
     "kubegen_command",
     "on_shutdown_signals",
     "say",
+    "wait_for_shutdown",
 ]
 
 PODS = GVR("", "v1", "pods")
@@ -110,6 +112,13 @@ def on_shutdown_signals(stop: Callable[[], None]) -> None:
 
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
+
+
+def wait_for_shutdown(stop: threading.Event) -> None:
+    """Block the main thread until `stop` is set, waking now and then: the OS may hand a signal to another thread,
+    and Python runs the handler only when the main thread runs again, which an unbounded wait would never do."""
+    while not stop.wait(0.25):
+        pass
 
 
 def kubegen_command() -> str:

@@ -17,7 +17,16 @@ import sys
 import threading
 from typing import Any
 
-from _runner import PODS, add_cluster_arguments, connect, create_objects, demo_pod, on_shutdown_signals, say
+from _runner import (
+    PODS,
+    add_cluster_arguments,
+    connect,
+    create_objects,
+    demo_pod,
+    on_shutdown_signals,
+    say,
+    wait_for_shutdown,
+)
 
 from kubeclient.cache import deletion_handling_meta_namespace_key, split_meta_namespace_key
 from kubeclient.cache.factory import DynamicSharedInformerFactory
@@ -94,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             thread.start()
         if not stop.is_set():
             print("pod controller started", file=sys.stderr, flush=True)
-        stop.wait()
+        wait_for_shutdown(stop)
         queue.shut_down()
         factory.shutdown()
         for thread in workers:

@@ -27,7 +27,16 @@ import sys
 import threading
 from typing import Any
 
-from _runner import NAMESPACES, SECRETS, add_cluster_arguments, connect, create_objects, on_shutdown_signals, say
+from _runner import (
+    NAMESPACES,
+    SECRETS,
+    add_cluster_arguments,
+    connect,
+    create_objects,
+    on_shutdown_signals,
+    say,
+    wait_for_shutdown,
+)
 
 from kubeclient.cache.factory import DynamicSharedInformerFactory
 from kubeclient.dynamic import DynamicClient
@@ -125,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         worker = threading.Thread(target=injector.worker, name="secret-injector")
         worker.start()
         print("namespace controller started", file=sys.stderr, flush=True)
-        stop.wait()
+        wait_for_shutdown(stop)
         queue.shut_down()
         factory.shutdown()
         worker.join()

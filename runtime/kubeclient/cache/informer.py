@@ -602,7 +602,10 @@ class SharedIndexInformer(Generic[T]):
     def run(self) -> None:
         """Start, then block until `stop()`."""
         self.start()
-        self._stop.wait()
+        # Bounded waits: on the main thread, a signal handler that calls stop() only runs when this thread wakes
+        # (the OS may deliver the signal to another thread, which leaves an unbounded wait asleep for good).
+        while not self._stop.wait(0.25):
+            pass
 
     def stop(self, timeout: float | None = 5.0) -> None:
         """Stop the reflector, close the FIFO and stop every handler thread (their buffers are dropped)."""
