@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import ssl
+from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -25,6 +27,11 @@ class Config:
     where the settings came from (the kubeconfig file that defined the cluster, or "in-cluster") for error messages.
     Secrets (token, password, key data, exec env) never appear in repr, which shows host, context, namespace and the
     kind of credentials only.
+
+    `wrap_transport` is client-go's `WrapTransport`: called with the transport built from this configuration (TLS,
+    proxy, pooling: an `httpx.HTTPTransport`, or `httpx.AsyncHTTPTransport` for asyncio clients), it returns the
+    transport to use, typically one that delegates to it (metrics, tracing, recording). Requests reach it with
+    their credentials added.
     """
 
     host: str
@@ -52,6 +59,7 @@ class Config:
     timeout: float | None = None
     user_agent: str | None = None
     source: str | None = None
+    wrap_transport: Callable[[Any], Any] | None = field(default=None, compare=False)
     _exec: ExecProvider | None = field(default=None, init=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -60,7 +60,7 @@ class AsyncRESTClient:
         warning_handler: WarningHandler | None = log_once_handler,
         http2: bool = False,
     ) -> AsyncRESTClient:
-        http = httpx.AsyncClient(transport=transport, **client_kwargs(cfg, http2=http2))
+        http = httpx.AsyncClient(**client_kwargs(cfg, http2=http2, transport=transport, asynchronous=True))
         return cls(
             http,
             prefix=api_path_prefix(group, version),

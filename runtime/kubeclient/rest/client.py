@@ -66,7 +66,7 @@ class RESTClient:
         warning_handler: WarningHandler | None = log_once_handler,
         http2: bool = False,
     ) -> RESTClient:
-        http = httpx.Client(transport=transport, **client_kwargs(cfg, http2=http2))
+        http = httpx.Client(**client_kwargs(cfg, http2=http2, transport=transport))
         return cls(
             http,
             prefix=api_path_prefix(group, version),

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import platform
 import sys
+import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -25,10 +27,13 @@ def default_user_agent() -> str:
     return f"kubeclient/{__version__} ({platform.system().lower()}/{arch}) python/{python}"
 
 
-def client_kwargs(cfg: Any, *, http2: bool = False) -> dict[str, Any]:
-    """Keyword arguments shared by httpx.Client and httpx.AsyncClient for this Config."""
+def client_kwargs(
+    cfg: Any, *, http2: bool = False, transport: Any = None, asynchronous: bool = False
+) -> dict[str, Any]:
+    """Keyword arguments of httpx.Client (or, `asynchronous`, httpx.AsyncClient) for this Config; `transport`
+    replaces the one the Config describes, and the Config's `wrap_transport` wraps whichever is used."""
     timeout = httpx.Timeout(cfg.timeout, connect=min(cfg.timeout, 30.0)) if cfg.timeout else DEFAULT_TIMEOUT
-    return {
+    kwargs = {
         "base_url": cfg.host,
         "verify": cfg.ssl_context() if cfg.host.startswith("https") else True,
         "auth": cfg.auth(),
@@ -43,6 +48,32 @@ def client_kwargs(cfg: Any, *, http2: bool = False) -> dict[str, Any]:
         # proxy-url is empty — then Go's ProxyFromEnvironment applies, which trust_env reproduces).
         "trust_env": cfg.proxy_url is None,
     }
+    wrap = getattr(cfg, "wrap_transport", None)
+    if wrap is not None:
+        if transport is None:
+            transport = _config_transport(cfg, kwargs, asynchronous)
+        transport = wrap(transport)
+        # The proxy is inside the wrapped transport now: proxies httpx mounts from the environment would bypass it.
+        kwargs["trust_env"] = False
+    if transport is not None:
+        kwargs["transport"] = transport
+    return kwargs
+
+
+def _config_transport(cfg: Any, kwargs: dict[str, Any], asynchronous: bool) -> Any:
+    """The transport httpx would build from these settings, made here so that `wrap_transport` can wrap it."""
+    proxy = kwargs["proxy"] if kwargs["proxy"] is not None else _environment_proxy(cfg.host)
+    kind = httpx.AsyncHTTPTransport if asynchronous else httpx.HTTPTransport
+    return kind(verify=kwargs["verify"], http2=kwargs["http2"], limits=kwargs["limits"], proxy=proxy)
+
+
+def _environment_proxy(host: str) -> str | None:
+    """HTTPS_PROXY / HTTP_PROXY for this host unless NO_PROXY exempts it (Go's ProxyFromEnvironment)."""
+    parts = urlsplit(host)
+    proxy = urllib.request.getproxies_environment().get(parts.scheme)
+    if not proxy or (parts.hostname and urllib.request.proxy_bypass(parts.hostname)):
+        return None
+    return proxy
 
 
 def request_extensions(cfg: Any) -> dict[str, Any] | None:
