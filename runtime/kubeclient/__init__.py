@@ -10,33 +10,53 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from kubeclient._version import __version__
-from kubeclient.errors import (
-    AlreadyExistsError,
-    ApiError,
-    BadRequestError,
-    ConflictError,
-    ExpiredError,
-    ForbiddenError,
-    GoneError,
-    InternalError,
-    InvalidError,
-    MethodNotAllowedError,
-    NotFoundError,
-    RequestEntityTooLargeError,
-    ServerTimeoutError,
-    ServiceUnavailableError,
-    StatusError,
-    TooManyRequestsError,
-    UnauthorizedError,
-)
-from kubeclient.schema import GVK, GVR, GroupVersion
 
 if TYPE_CHECKING:
     from kubeclient.config import Config, ConfigError, load_config, load_incluster_config
     from kubeclient.discovery import AsyncDiscoveryClient, DiscoveryClient, RESTMapper
     from kubeclient.dynamic import AsyncDynamicClient, DynamicClient
+    from kubeclient.errors import (
+        AlreadyExistsError,
+        ApiError,
+        BadRequestError,
+        ConflictError,
+        ExpiredError,
+        ForbiddenError,
+        GoneError,
+        InternalError,
+        InvalidError,
+        MethodNotAllowedError,
+        NotFoundError,
+        RequestEntityTooLargeError,
+        ServerTimeoutError,
+        ServiceUnavailableError,
+        StatusError,
+        TooManyRequestsError,
+        UnauthorizedError,
+    )
     from kubeclient.rest import AsyncRESTClient, RESTClient
+    from kubeclient.schema import GVK, GVR, GroupVersion
     from kubeclient.watch import WatchEvent
+
+_ERRORS = (
+    "AlreadyExistsError",
+    "ApiError",
+    "BadRequestError",
+    "ConflictError",
+    "ExpiredError",
+    "ForbiddenError",
+    "GoneError",
+    "InternalError",
+    "InvalidError",
+    "MethodNotAllowedError",
+    "NotFoundError",
+    "RequestEntityTooLargeError",
+    "ServerTimeoutError",
+    "ServiceUnavailableError",
+    "StatusError",
+    "TooManyRequestsError",
+    "UnauthorizedError",
+)
 
 _LAZY: dict[str, str] = {
     "Config": "kubeclient.config",
@@ -51,6 +71,11 @@ _LAZY: dict[str, str] = {
     "AsyncDiscoveryClient": "kubeclient.discovery",
     "RESTMapper": "kubeclient.discovery",
     "WatchEvent": "kubeclient.watch",
+    "GVK": "kubeclient.schema",
+    "GVR": "kubeclient.schema",
+    "GroupVersion": "kubeclient.schema",
+    # Errors too: the generated models import the runtime, and `from kubeapi.core.v1 import Pod` needs none of them.
+    **dict.fromkeys(_ERRORS, "kubeclient.errors"),
 }
 _SUBMODULES = frozenset({"cache", "workqueue", "labels", "fields", "testing", "apidocs", "leaderelection", "errors"})
 

@@ -37,9 +37,8 @@ import re
 import types
 import typing
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Annotated, Any, Final, TypeAlias, TypeVar
+from typing import Annotated, Any, Final, NamedTuple, TypeAlias, TypeVar
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -369,8 +368,8 @@ def _plain_copy(value: Any) -> Any:
 # null is allowed, how to descend (struct / list / map / quantity), and a stand-in value for missing required data.
 
 
-@dataclass(frozen=True)
-class _Kind:
+# Plain classes, not dataclasses: importing dataclasses (and inspect with it) would add 6 ms to every model import.
+class _Kind(NamedTuple):
     tag: str  # "struct", "list", "map", "quantity", "raw", "leaf"
     cls: type[Model] | None = None
     item: _Kind | None = None
@@ -381,22 +380,23 @@ class _Kind:
         return self.tag != "leaf" and (self.item is None or self.item.descends)
 
 
-@dataclass(frozen=True)
-class _Field:
+class _Field(NamedTuple):
     attr: str
     kind: _Kind
     nullable: bool
     required: bool
 
 
-@dataclass
 class _Plan:
-    fields: dict[str, _Field] = field(default_factory=dict)
-    required: list[str] = field(default_factory=list)
-    wires: frozenset[str] = frozenset()
-    # Fields the walk must look at: where structs or quantities may sit, and where null is not allowed.
-    descend: frozenset[str] = frozenset()
-    strict: list[tuple[str, _Field]] = field(default_factory=list)
+    __slots__ = ("descend", "fields", "required", "strict", "wires")
+
+    def __init__(self) -> None:
+        self.fields: dict[str, _Field] = {}
+        self.required: list[str] = []
+        self.wires: frozenset[str] = frozenset()
+        # Fields the walk must look at: where structs or quantities may sit, and where null is not allowed.
+        self.descend: frozenset[str] = frozenset()
+        self.strict: list[tuple[str, _Field]] = []
 
 
 _PLANS: dict[type[Model], _Plan] = {}
