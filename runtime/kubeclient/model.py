@@ -187,9 +187,7 @@ class Model(
             with _gc_paused():
                 raw = msgspec.json.decode(data)
             return _lossless(cls, raw)
-        steps = _RAW_STEPS.get(cls)
-        if steps is None:
-            steps = _raw_steps(cls)
+        steps = _raw_steps(cls)
         if steps:
             _detach_raw(obj, steps)
         return obj
@@ -489,7 +487,10 @@ def _classes_of(kind: _Kind) -> Iterator[type[Model]]:
 
 
 def _raw_steps(root: type[Model]) -> tuple[tuple[str, _Kind], ...]:
-    """The fields of `root` that hold or lead to raw JSON (computed for every class reachable from it)."""
+    """The fields of `root` that hold or lead to raw JSON (computed once, for every class reachable from it)."""
+    known = _RAW_STEPS.get(root)
+    if known is not None:
+        return known
     graph: dict[type[Model], list[tuple[str, _Kind]]] = {}
     todo = [root]
     while todo:
@@ -531,9 +532,7 @@ def _detach_raw(obj: Model, steps: tuple[tuple[str, _Kind], ...]) -> None:
 
 def _detach_value(value: Any, kind: _Kind) -> None:
     if isinstance(value, Model):
-        steps = _RAW_STEPS.get(type(value))
-        if steps is None:
-            steps = _raw_steps(type(value))
+        steps = _raw_steps(type(value))
         if steps:
             _detach_raw(value, steps)
     elif kind.item is not None:
@@ -562,7 +561,7 @@ def _own_raw(raw: msgspec.Raw) -> msgspec.Raw:
 
 
 def _to_raw(value: Any) -> msgspec.Raw:
-    return value if type(value) is msgspec.Raw else msgspec.Raw(_ENCODER.encode(value))
+    return value if type(value) is msgspec.Raw else raw_json(value)
 
 
 def _convert_struct(raw: dict[str, Any], cls: type[Self], path: str) -> Self:
