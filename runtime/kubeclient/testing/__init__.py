@@ -5,7 +5,11 @@
         server.write_kubeconfig("kubeconfig")  # for kubectl and other programs
         server.faults.close_watches()          # see kubeclient.testing.faults
 
-pytest: fixtures `kube_fake` / `kube_fake_session` (module `kubeclient.testing.pytest_plugin`).
+The real thing beside it: `ControlPlane` (kubeclient.testing.envtest) runs etcd + kube-apiserver from envtest-style
+binaries; use it where exact server behaviour matters, the fake where speed and fault injection do.
+
+pytest: fixtures `kube_fake` / `kube_fake_session`, `kube_control_plane` / `kube_namespace` (module
+`kubeclient.testing.pytest_plugin`).
 Standalone: `python -m kubeclient.testing serve --port N --kubeconfig-out PATH`.
 
 Known differences from kube-apiserver v1.36:
@@ -33,7 +37,18 @@ Known differences from kube-apiserver v1.36:
 
 from kubeclient.testing.auth import User
 from kubeclient.testing.certs import ClientCertificate
+from kubeclient.testing.envtest import ControlPlane, ControlPlaneError, ControlPlaneUser
 from kubeclient.testing.faults import FaultRequest, Faults
 from kubeclient.testing.server import FakeAPIServer, default_documents_dir
 
-__all__ = ["ClientCertificate", "FakeAPIServer", "FaultRequest", "Faults", "User", "default_documents_dir"]
+__all__ = [
+    "ClientCertificate",
+    "ControlPlane",
+    "ControlPlaneError",
+    "ControlPlaneUser",
+    "FakeAPIServer",
+    "FaultRequest",
+    "Faults",
+    "User",
+    "default_documents_dir",
+]

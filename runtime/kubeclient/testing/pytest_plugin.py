@@ -1,4 +1,5 @@
-"""pytest fixtures: `kube_fake` (a fresh FakeAPIServer per test) and `kube_fake_session` (one per session)."""
+"""pytest fixtures: the fake API server (`kube_fake`, one per test; `kube_fake_session`, one per session) and the real
+control plane (`kube_control_plane`, one per session; `kube_namespace`, a fresh namespace on it per test)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from kubeclient.testing.envtest import ControlPlane, ControlPlaneError, find_assets
 from kubeclient.testing.server import FakeAPIServer
 
 
@@ -21,3 +23,22 @@ def kube_fake_session() -> Iterator[FakeAPIServer]:
     """One running fake API server shared by the whole session (tests must not rely on a clean state)."""
     with FakeAPIServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def kube_control_plane() -> Iterator[ControlPlane]:
+    """A real etcd + kube-apiserver for the session, from $KUBEBUILDER_ASSETS; skips the test when the binaries are
+    not there. `.config()` is the admin's; objects persist across tests, so work in `kube_namespace`."""
+    try:
+        find_assets()
+    except ControlPlaneError as err:
+        pytest.skip(f"no real control plane: {err}")
+    with ControlPlane() as plane:
+        yield plane
+
+
+@pytest.fixture
+def kube_namespace(kube_control_plane: ControlPlane) -> Iterator[str]:
+    """A fresh namespace on the session's control plane; what the test made in it is deleted afterwards."""
+    with kube_control_plane.namespace() as name:
+        yield name
