@@ -1,0 +1,59 @@
+"""Backends of the server-behaviour tests: our fake API server, or the real control plane (kube-apiserver v1.36 + etcd).
+The `backend` fixture (tests/integration/conftest.py) is parametrized over both."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kubeclient.config import Config
+from kubeclient.testing import ControlPlane, FakeAPIServer
+
+BACKENDS = ("fake", "real")
+
+
+@dataclass
+class Backend:
+    """One server to run a test against, with a fresh namespace of the test's own."""
+
+    name: str
+    namespace: str
+    fake: FakeAPIServer | None = None
+    plane: ControlPlane | None = None
+
+    @property
+    def is_real(self) -> bool:
+        return self.plane is not None
+
+    @property
+    def url(self) -> str:
+        server = self.plane or self.fake
+        assert server is not None
+        return server.url
+
+    def config(self, *, qps: float | None = None) -> Config:
+        server = self.plane or self.fake
+        assert server is not None
+        cfg = server.config(namespace=self.namespace)
+        return cfg if qps is None else dataclasses.replace(cfg, qps=qps)
+
+    def write_kubeconfig(self, path: str | os.PathLike[str]) -> Path:
+        server = self.plane or self.fake
+        assert server is not None
+        server.write_kubeconfig(path)
+        return Path(path)
+
+    def lacks(self, what: str) -> None:
+        """Skip on the real control plane, which has no `what` (a kubelet, a controller...)."""
+        if self.is_real:
+            pytest.skip(f"a bare control plane has no {what}")
+
+    def fake_server(self, why: str) -> FakeAPIServer:
+        """The fake server, for a step only it can do (fault injection, seeding); skips on the real one."""
+        if self.fake is None:
+            pytest.skip(f"needs the fake server: {why}")
+        return self.fake
