@@ -28,12 +28,14 @@ def kube_fake_session() -> Iterator[FakeAPIServer]:
 @pytest.fixture(scope="session")
 def kube_control_plane() -> Iterator[ControlPlane]:
     """A real etcd + kube-apiserver for the session, from $KUBEBUILDER_ASSETS; skips the test when the binaries are
-    not there. `.config()` is the admin's; objects persist across tests, so work in `kube_namespace`."""
+    not there; the kubelet stub runs when its binary is there too. `.config()` is the admin's; objects persist across tests, so work in `kube_namespace`."""
     try:
-        find_assets()
+        assets = find_assets()
     except ControlPlaneError as err:
         pytest.skip(f"no real control plane: {err}")
-    with ControlPlane() as plane:
+    # With the kubelet stub beside the binaries, pods made by `create_running_pod` serve exec, attach, logs and
+    # port-forward; without it those tests skip with that reason.
+    with ControlPlane(assets.directory, kubelet_stub=assets.kubelet_stub is not None) as plane:
         yield plane
 
 

@@ -381,7 +381,8 @@ class ControlPlane:
             for resource in resources:
                 client = dyn.resource(resource.gvr, namespaced=True).namespace(namespace)
                 with contextlib.suppress(StatusError):
-                    client.delete_collection(grace_period_seconds=0)
+                    # Background: dependents go too (and no "child pods are preserved" warnings on jobs).
+                    client.delete_collection(grace_period_seconds=0, propagation_policy="Background")
 
     @property
     def node_name(self) -> str:
