@@ -1,0 +1,120 @@
+"""exec and attach through the WebSocket channel protocols, sync and asyncio, against the fake server and through the
+real kube-apiserver to the kubelet stub: output per channel, stdin (10 MB intact), exit codes, check=True, resize,
+protocol fallback and its error, the server's refusals as typed errors, and no thread or socket left behind."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import threading
+
+import pytest
+from backends import Backend
+from streaming_helpers import Pod
+
+from kubeclient import errors, remotecommand
+from kubeclient.remotecommand import aio
+
+
+def test_exec_echo_exit_code_and_stderr(backend: Backend, pod: Pod) -> None:
+    cfg = backend.config()
+    result = remotecommand.exec(cfg, pod.namespace, pod.name, ["echo", "hello", "world"])
+    assert (result.stdout, result.stderr, result.exit_code) == (b"hello world\n", b"", 0)
+
+    failed = remotecommand.exec(cfg, pod.namespace, pod.name, ["sh", "-c", "exit 3"])
+    assert failed.exit_code == 3
+    with pytest.raises(remotecommand.NonZeroExitError) as info:
+        remotecommand.exec(cfg, pod.namespace, pod.name, ["sh", "-c", "exit 7"], check=True)
+    assert info.value.exit_code == 7
+
+    err = remotecommand.exec(cfg, pod.namespace, pod.name, ["sh", "-c", "echo oops >&2"], container="main")
+    assert (err.stdout, err.stderr, err.exit_code) == (b"", b"oops\n", 0)
+
+    missing = remotecommand.exec(cfg, pod.namespace, pod.name, ["no-such-command"])
+    assert missing.exit_code == 127
+
+
+def test_exec_stdin_10mb_intact_sync(backend: Backend, pod: Pod) -> None:
+    data = bytes(range(256)) * (10 * 1024 * 1024 // 256)
+    result = remotecommand.exec(backend.config(), pod.namespace, pod.name, ["cat"], stdin=io.BytesIO(data), timeout=120)
+    assert result.exit_code == 0
+    assert hashlib.sha256(result.stdout).hexdigest() == hashlib.sha256(data).hexdigest()
+
+
+def test_exec_stdout_10mb_async(backend: Backend, pod: Pod) -> None:
+    async def main() -> None:
+        result = await aio.exec(backend.config(), pod.namespace, pod.name, ["yes-bytes", str(10 * 1024 * 1024)])
+        assert result.exit_code == 0
+        assert len(result.stdout) == 10 * 1024 * 1024
+
+        data = b"0123456789abcdef" * 65536
+        echoed = await aio.exec(backend.config(), pod.namespace, pod.name, ["cat"], stdin=data)
+        assert echoed.stdout == data
+
+    asyncio.run(main())
+
+
+def test_stream_session_stdin_writes_close_and_resize(backend: Backend, pod: Pod) -> None:
+    cfg = backend.config()
+    with remotecommand.exec_stream(cfg, pod.namespace, pod.name, ["cat"], stdin=True) as session:
+        assert session.protocol == remotecommand.V5
+        session.write(b"first ")
+        session.write(b"second")
+        session.close_stdin()
+        out = b"".join(data for channel, data in session if channel == remotecommand.CHANNEL_STDOUT)
+        assert out == b"first second"
+        assert session.exit_code == 0
+
+    async def resize() -> bytes:
+        async with await aio.exec_stream(cfg, pod.namespace, pod.name, ["tty-size"], tty=True, stdin=True) as s:
+            await s.resize(132, 43)
+            out = b""
+            async for _, data in s:
+                out += data
+            return out
+
+    assert b"132" in asyncio.run(resize()) or b"43" in asyncio.run(resize())
+
+
+def test_attach_behaves_as_cat(backend: Backend, pod: Pod) -> None:
+    result = remotecommand.attach(backend.config(), pod.namespace, pod.name, stdin=b"attached\n", timeout=30)
+    assert result.stdout == b"attached\n"
+    assert result.exit_code == 0
+
+
+def test_v4_fallback_and_negotiation_error(backend: Backend, pod: Pod) -> None:
+    cfg = backend.config()
+    result = remotecommand.exec(cfg, pod.namespace, pod.name, ["echo", "v4"], protocols=[remotecommand.V4])
+    assert result.stdout == b"v4\n"
+    with remotecommand.exec_stream(cfg, pod.namespace, pod.name, ["echo", "x"], protocols=[remotecommand.V4]) as s:
+        assert s.protocol == remotecommand.V4
+        assert s.wait() == 0
+    with pytest.raises(remotecommand.ProtocolNegotiationError, match=r"v9\.channel\.k8s\.io"):
+        remotecommand.exec(cfg, pod.namespace, pod.name, ["echo"], protocols=["v9.channel.k8s.io"])
+
+
+def test_server_refusals_are_typed_errors(backend: Backend, pod: Pod) -> None:
+    cfg = backend.config()
+    with pytest.raises(errors.BadRequestError, match="nope"):
+        remotecommand.exec(cfg, pod.namespace, pod.name, ["echo"], container="nope")
+    with pytest.raises(errors.NotFoundError):
+        remotecommand.exec(cfg, pod.namespace, "no-such-pod", ["echo"])
+
+
+def test_timeout_and_cancellation_leave_nothing_behind(backend: Backend, pod: Pod) -> None:
+    cfg = backend.config()
+    before = threading.active_count()
+    with pytest.raises(TimeoutError):
+        remotecommand.exec(cfg, pod.namespace, pod.name, ["sleep", "30"], timeout=1)
+    assert threading.active_count() == before
+
+    async def cancelled() -> None:
+        task = asyncio.create_task(aio.exec(cfg, pod.namespace, pod.name, ["sleep", "30"]))
+        await asyncio.sleep(1)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(cancelled())
+    assert threading.active_count() == before
