@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -146,7 +147,7 @@ class AsyncPortForwarder:
         try:
             for mapping in self._wanted:
                 server = await asyncio.start_server(
-                    lambda r, w, remote=mapping.remote: self._accept(r, w, remote), self.address, mapping.local
+                    functools.partial(self._accept, remote=mapping.remote), self.address, mapping.local
                 )
                 self._servers.append(server)
                 self.mappings.append(PortMapping(server.sockets[0].getsockname()[1], mapping.remote))
