@@ -102,12 +102,16 @@ def test_server_refusals_are_typed_errors(backend: Backend, pod: Pod) -> None:
         remotecommand.exec(cfg, pod.namespace, "no-such-pod", ["echo"])
 
 
+def _client_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("kubeclient")]
+
+
 def test_timeout_and_cancellation_leave_nothing_behind(backend: Backend, pod: Pod) -> None:
     cfg = backend.config()
-    before = threading.active_count()
+    before = _client_threads()
     with pytest.raises(TimeoutError):
         remotecommand.exec(cfg, pod.namespace, pod.name, ["sleep", "30"], timeout=1)
-    assert threading.active_count() == before
+    assert _client_threads() == before
 
     async def cancelled() -> None:
         task = asyncio.create_task(aio.exec(cfg, pod.namespace, pod.name, ["sleep", "30"]))
@@ -117,4 +121,4 @@ def test_timeout_and_cancellation_leave_nothing_behind(backend: Backend, pod: Po
             await task
 
     asyncio.run(cancelled())
-    assert threading.active_count() == before
+    assert _client_threads() == before
