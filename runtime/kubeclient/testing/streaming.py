@@ -191,14 +191,18 @@ class _StdinReader:
         self._chunks.put(data)
 
     def read(self, n: int = -1) -> bytes:
+        """Up to `n` bytes as they arrive; with n < 0 everything up to the end of input."""
+        if n < 0:
+            parts = []
+            while chunk := self.read(65536):
+                parts.append(chunk)
+            return b"".join(parts)
         if not self._buffer and not self._eof:
             item = self._chunks.get()
             if item is None:
                 self._eof = True
             else:
                 self._buffer = item
-        if n < 0:
-            n = len(self._buffer)
         out, self._buffer = self._buffer[:n], self._buffer[n:]
         return out
 

@@ -13,8 +13,10 @@ import pytest
 from backends import Backend
 from streaming_helpers import Pod
 
-from kubeclient import errors, remotecommand
+from kubeclient import DynamicClient, errors, remotecommand
 from kubeclient.remotecommand import aio
+from kubeclient.schema import GVR
+from kubeclient.testing.streaming import ExecCall
 
 
 def test_exec_echo_exit_code_and_stderr(backend: Backend, pod: Pod) -> None:
@@ -74,7 +76,7 @@ def test_stream_session_stdin_writes_close_and_resize(backend: Backend, pod: Pod
                 out += data
             return out
 
-    assert b"132" in asyncio.run(resize()) or b"43" in asyncio.run(resize())
+    assert asyncio.run(resize()) == b"132x43 tty=true\n"
 
 
 def test_attach_behaves_as_cat(backend: Backend, pod: Pod) -> None:
@@ -122,3 +124,48 @@ def test_timeout_and_cancellation_leave_nothing_behind(backend: Backend, pod: Po
 
     asyncio.run(cancelled())
     assert _client_threads() == before
+
+
+def test_unscheduled_pod_and_forbidden_user_are_typed_errors(backend: Backend, pod: Pod) -> None:
+    cfg = backend.config()
+    unscheduled = f"{pod.name}-pending"
+    with DynamicClient.for_config(cfg) as dyn:
+        dyn.resource(GVR("", "v1", "pods")).namespace(pod.namespace).create(
+            {"metadata": {"name": unscheduled}, "spec": {"containers": [{"name": "main", "image": "stub"}]}}
+        )
+    with pytest.raises(errors.BadRequestError, match="does not have a host assigned"):
+        remotecommand.exec(cfg, pod.namespace, unscheduled, ["echo"])
+
+    # A user the server knows but who may not create pods/exec: client certificate on the real one, a read-only
+    # token user on the fake.
+    user = f"viewer-{pod.name}"
+    if backend.plane is not None:
+        viewer = backend.plane.config(backend.plane.add_user(user), namespace=pod.namespace)
+    else:
+        assert backend.fake is not None
+        viewer = backend.fake.config(backend.fake.add_user(user, read_only=True), namespace=pod.namespace)
+    with pytest.raises(errors.ForbiddenError, match="pods/exec"):
+        remotecommand.exec(viewer, pod.namespace, pod.name, ["echo"])
+
+    async def forbidden_async() -> None:
+        with pytest.raises(errors.ForbiddenError):
+            await aio.attach(viewer, pod.namespace, pod.name, timeout=10)
+
+    asyncio.run(forbidden_async())
+
+
+def test_registered_handler_interleaves_stdout_and_stderr(backend: Backend, pod: Pod) -> None:
+    fake = backend.fake_server("a Python handler stands in for the container's process")
+
+    def handler(call: ExecCall) -> int:
+        for i in range(200):
+            (call.stdout if i % 2 == 0 else call.stderr).write(b"%d\n" % i)
+        data = call.stdin.read()
+        call.stdout.write(b"stdin:" + data)
+        return 5
+
+    fake.register_exec(pod.namespace, pod.name, handler)
+    result = remotecommand.exec(backend.config(), pod.namespace, pod.name, ["anything"], stdin=b"x")
+    assert result.exit_code == 5
+    assert result.stdout == b"".join(b"%d\n" % i for i in range(0, 200, 2)) + b"stdin:x"
+    assert result.stderr == b"".join(b"%d\n" % i for i in range(1, 200, 2))
