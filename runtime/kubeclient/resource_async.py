@@ -21,7 +21,8 @@ from kubeclient.rest.flow import Result
 
 if TYPE_CHECKING:
     from kubeclient.portforward.aio import AsyncPortForwarder, AsyncPortStream
-    from kubeclient.remotecommand.aio import AsyncExecSession, ExecResult
+    from kubeclient.remotecommand.aio import AsyncExecSession
+    from kubeclient.remotecommand.result import ExecResult
 
 __all__ = ["AsyncResourceClient"]
 

@@ -21,7 +21,8 @@ from kubeclient.rest.flow import Result
 
 if TYPE_CHECKING:
     from kubeclient.portforward import PortForwarder, PortStream
-    from kubeclient.remotecommand import ExecSession, ExecResult
+    from kubeclient.remotecommand import ExecSession
+    from kubeclient.remotecommand.result import ExecResult
 
 __all__ = ["ResourceClient"]
 

@@ -11,11 +11,11 @@ import asyncio
 import contextlib
 import inspect
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 
 from kubeclient.remotecommand import protocol as p
+from kubeclient.remotecommand.result import ExecResult, NonZeroExitError
 from kubeclient.remotecommand.websocket import WebSocket, WebSocketClosedError, connect
 
 __all__ = ["AsyncExecSession", "ExecResult", "NonZeroExitError", "attach", "attach_stream", "exec", "exec_stream"]
@@ -24,36 +24,6 @@ STDIN_CHUNK = 32 * 1024
 # Output messages buffered ahead of the reader; beyond it the socket is not read, so a slow consumer slows the pod.
 _QUEUE_DEPTH = 64
 _END = (-1, b"")
-
-
-@dataclass(frozen=True)
-class ExecResult:
-    """A finished command: its output per channel and exit code (with a TTY, stderr arrives in stdout)."""
-
-    stdout: bytes
-    stderr: bytes
-    exit_code: int
-
-    def check(self) -> Self:
-        """Raise NonZeroExitError unless the command exited 0; return self otherwise."""
-        if self.exit_code != 0:
-            raise NonZeroExitError(self)
-        return self
-
-    def __repr__(self) -> str:
-        return (
-            f"ExecResult(exit_code={self.exit_code}, stdout={len(self.stdout)} bytes, stderr={len(self.stderr)} bytes)"
-        )
-
-
-class NonZeroExitError(Exception):
-    """The command ran and exited with a non-zero code (raised only with `check=True`)."""
-
-    def __init__(self, result: ExecResult) -> None:
-        self.result = result
-        self.exit_code = result.exit_code
-        tail = result.stderr[-500:].decode(errors="replace").strip()
-        super().__init__(f"command terminated with exit code {result.exit_code}" + (f": {tail}" if tail else ""))
 
 
 class AsyncExecSession:
