@@ -231,6 +231,11 @@ class FakeAPIServer:
         built-in commands."""
         self.api.streaming.register_exec(namespace, pod, handler, container)
 
+    def pod_files(self, namespace: str, pod: str, container: str = "main") -> Any:
+        """The container's in-memory filesystem (`write`, `read`, `mkdir`, `is_dir`), which `ls`, `test -d` and
+        `tar` (so `kubectl cp` and kubeclient.cp) use."""
+        return self.api.streaming.files(namespace, pod, container)
+
     def forward_port(self, namespace: str, pod: str, port: int, address: tuple[str, int]) -> None:
         """Port-forward to this pod's `port` connects to `address` (a listener the test runs)."""
         self.api.streaming.forward_port(namespace, pod, port, address)

@@ -11,10 +11,13 @@ the built-ins are the kubelet stub's (`echo`, `cat`, `env`, `sh -c 'exit N'`, `s
 from __future__ import annotations
 
 import contextlib
+import io
 import json
+import posixpath
 import queue
 import socket
 import struct
+import tarfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -38,6 +41,52 @@ STDIN, STDOUT, STDERR, ERROR, RESIZE, CLOSE = 0, 1, 2, 3, 4, 255
 NODE = "fake-node"
 
 
+class PodFiles:
+    """A container's filesystem in memory: regular files by absolute path, and directories ("/" always exists)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.files: dict[str, bytes] = {}
+        self.dirs: set[str] = {"/"}
+
+    @staticmethod
+    def norm(path: str) -> str:
+        return posixpath.normpath("/" + path.lstrip("/"))
+
+    def write(self, path: str, data: bytes) -> None:
+        path = self.norm(path)
+        with self._lock:
+            parent = posixpath.dirname(path)
+            while parent not in self.dirs:
+                self.dirs.add(parent)
+                parent = posixpath.dirname(parent)
+            self.files[path] = data
+
+    def mkdir(self, path: str) -> None:
+        path = self.norm(path)
+        with self._lock:
+            while path not in self.dirs:
+                self.dirs.add(path)
+                path = posixpath.dirname(path)
+
+    def read(self, path: str) -> bytes:
+        with self._lock:
+            return self.files[self.norm(path)]
+
+    def is_dir(self, path: str) -> bool:
+        with self._lock:
+            return self.norm(path) in self.dirs
+
+    def tree(self, path: str) -> tuple[list[str], list[str]]:
+        """(directories, files) at or under `path`, sorted."""
+        path = self.norm(path)
+        inside = path.rstrip("/") + "/"
+        with self._lock:
+            dirs = sorted(d for d in self.dirs if d == path or d.startswith(inside))
+            files = sorted(f for f in self.files if f == path or f.startswith(inside))
+        return dirs, files
+
+
 @dataclass
 class ExecCall:
     """What a handler is given: the command, the container, a TTY flag and size, and the three streams.
@@ -57,13 +106,70 @@ class ExecCall:
     resized: threading.Event = field(default_factory=threading.Event)
     # set when the client went away: long-running handlers should stop (the kubelet cancels the command's context)
     done: threading.Event = field(default_factory=threading.Event)
+    # the container's in-memory filesystem (ls, test -d, tar)
+    files: PodFiles = field(default_factory=PodFiles)
 
 
 ExecHandler = Callable[[ExecCall], int]
 
 
+def _tar_create(call: ExecCall, path: str) -> int:
+    fs = call.files
+    dirs, files = fs.tree(path)
+    if not dirs and not files:
+        call.stderr.write(f"tar: {path}: Cannot stat: No such file or directory\n".encode())
+        return 2
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for d in dirs:
+            info = tarfile.TarInfo(d.lstrip("/") or ".")
+            info.type, info.mode = tarfile.DIRTYPE, 0o755
+            tar.addfile(info)
+        for f in files:
+            data = fs.read(f)
+            info = tarfile.TarInfo(f.lstrip("/"))
+            info.size, info.mode = len(data), 0o644
+            tar.addfile(info, io.BytesIO(data))
+    call.stdout.write(buffer.getvalue())
+    return 0
+
+
+def _tar_extract(call: ExecCall, directory: str) -> int:
+    data = call.stdin.read()
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
+            for member in tar.getmembers():
+                name = posixpath.normpath(member.name.lstrip("/"))
+                if name.startswith(".."):
+                    call.stderr.write(f"tar: {member.name}: Member name contains '..'\n".encode())
+                    return 2
+                target = posixpath.join(directory, name)
+                if member.isdir():
+                    call.files.mkdir(target)
+                elif member.isfile():
+                    extracted = tar.extractfile(member)
+                    assert extracted is not None
+                    call.files.write(target, extracted.read())
+    except tarfile.TarError as exc:
+        call.stderr.write(f"tar: {exc}\n".encode())
+        return 2
+    return 0
+
+
+def _tar(call: ExecCall, args: list[str]) -> int:
+    """GNU tar's `cf - PATH` and `-xmf - [-C DIR]`, the two forms kubectl cp runs."""
+    if args[:2] == ["cf", "-"] and len(args) == 3:
+        return _tar_create(call, args[2])
+    if args[:2] == ["-xmf", "-"]:
+        directory = args[3] if args[2:3] == ["-C"] and len(args) > 3 else "/"
+        return _tar_extract(call, directory)
+    call.stderr.write(f"tar: unsupported arguments: {' '.join(args)}\n".encode())
+    return 2
+
+
 def builtin_command(call: ExecCall) -> int:
-    """The kubelet stub's simulated commands (see ../shared/realcluster/kubelet-streaming-stub.go)."""
+    """The kubelet stub's simulated commands (see ../shared/realcluster/kubelet-streaming-stub.go), and `test -d`,
+    `ls` and the two `tar` forms kubectl cp runs, over the container's in-memory filesystem."""
     cmd = call.command
     if not cmd:
         return 127
@@ -88,6 +194,16 @@ def builtin_command(call: ExecCall) -> int:
         time.sleep(0.2)
         width, height = call.terminal_size
         call.stdout.write(f"{width}x{height} tty={'true' if call.tty else 'false'}\n".encode())
+    elif name == "test" and len(args) == 2 and args[0] == "-d":
+        return 0 if call.files.is_dir(args[1]) else 1
+    elif name == "ls":
+        dirs, files = call.files.tree(args[0] if args else "/")
+        root = call.files.norm(args[0] if args else "/")
+        names = sorted({p[len(root) :].lstrip("/").split("/")[0] for p in dirs + files} - {""})
+        call.stdout.write("".join(f"{n}\n" for n in names or ([posixpath.basename(root)] if files else [])).encode())
+        return 0 if dirs or files else 2
+    elif name == "tar":
+        return _tar(call, args)
     elif name == "sh":
         script = " ".join(args).removeprefix("-c ")
         if script.startswith("exit "):
@@ -232,6 +348,12 @@ class StreamingPods:
         self._lock = threading.Lock()
         self._handlers: dict[tuple[str, str, str | None], ExecHandler] = {}
         self._ports: dict[tuple[str, str, int], tuple[str, int]] = {}
+        self._files: dict[tuple[str, str, str], PodFiles] = {}
+
+    def files(self, namespace: str, pod: str, container: str) -> PodFiles:
+        """The container's in-memory filesystem (made empty on first use)."""
+        with self._lock:
+            return self._files.setdefault((namespace, pod, container), PodFiles())
 
     def register_exec(self, namespace: str, pod: str, handler: ExecHandler, container: str | None = None) -> None:
         with self._lock:
@@ -301,6 +423,7 @@ class StreamingPods:
                 stdin=_StdinReader(),  # type: ignore[arg-type]
                 stdout=None,
                 stderr=None,
+                files=self.files(namespace, name, container),
             )
             handler = self._handler(namespace, name, container)
             v5 = chosen == V5
