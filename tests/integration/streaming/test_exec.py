@@ -5,9 +5,13 @@ protocol fallback and its error, the server's refusals as typed errors, and no t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import io
+import os
 import threading
+import time
+from pathlib import Path
 
 import pytest
 from backends import Backend
@@ -108,9 +112,28 @@ def _client_threads() -> list[str]:
     return [t.name for t in threading.enumerate() if t.name.startswith("kubeclient")]
 
 
+def _open_sockets() -> int:
+    """Sockets this process holds (the fake server's among them: it runs in process)."""
+    fds = Path("/proc/self/fd")
+    count = 0
+    for fd in fds.iterdir():
+        with contextlib.suppress(OSError):
+            count += os.readlink(fd).startswith("socket:")
+    return count
+
+
+def _settles_to(expected: int) -> int:
+    deadline = time.monotonic() + 10
+    while (now := _open_sockets()) > expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return now
+
+
 def test_timeout_and_cancellation_leave_nothing_behind(backend: Backend, pod: Pod) -> None:
     cfg = backend.config()
-    before = _client_threads()
+    remotecommand.exec(cfg, pod.namespace, pod.name, ["echo", "warm-up"])
+    time.sleep(0.5)  # the fake server's side of the warm-up connection closes in its own thread
+    before, sockets = _client_threads(), _open_sockets()
     with pytest.raises(TimeoutError):
         remotecommand.exec(cfg, pod.namespace, pod.name, ["sleep", "30"], timeout=1)
     assert _client_threads() == before
@@ -124,6 +147,7 @@ def test_timeout_and_cancellation_leave_nothing_behind(backend: Backend, pod: Po
 
     asyncio.run(cancelled())
     assert _client_threads() == before
+    assert _settles_to(sockets) <= sockets
 
 
 def test_unscheduled_pod_and_forbidden_user_are_typed_errors(backend: Backend, pod: Pod) -> None:
