@@ -67,6 +67,8 @@ class AsyncPortStream:
             data = await self._next()
             if data is None:
                 self._eof = True
+            elif n < 0 or n >= len(data):
+                return data  # no buffering needed: hand the message's bytes over as they are
             else:
                 self._buffer += data
         if n < 0 or n >= len(self._buffer):
@@ -171,6 +173,10 @@ class AsyncPortForwarder:
             await self._forward(reader, writer, remote)
         except Exception as exc:  # one connection's failure must not end the others; callers can read errors
             self.errors.append(exc)
+        except asyncio.CancelledError:
+            # Closing the forwarder cancels its connections; the task ends quietly (asyncio's stream server
+            # would log a cancelled connection task as an error).
+            pass
         finally:
             self._tasks.discard(task)
             writer.close()

@@ -24,7 +24,7 @@ from kubeclient.rest.transport import client_kwargs, request_extensions
 
 __all__ = ["WebSocket", "WebSocketClosedError", "connect"]
 
-_READ_SIZE = 64 * 1024
+_READ_SIZE = 256 * 1024
 
 
 class WebSocketClosedError(ConnectionError):
@@ -78,6 +78,9 @@ class WebSocket:
         for event in self._ws.events():
             if isinstance(event, Message):
                 chunk = event.data if isinstance(event, BytesMessage) else event.data.encode()
+                if event.message_finished and not self._partial:
+                    self._pending.append(bytes(chunk))  # the common case: a whole message in one event, no copy
+                    continue
                 self._partial += chunk
                 if event.message_finished:
                     self._pending.append(bytes(self._partial))
