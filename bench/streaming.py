@@ -27,6 +27,9 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
+SYNC = "kubeclient sync (port-forward: its local listener)"
+ASYNC = "kubeclient asyncio (port-forward: open_stream)"
+
 PEER_SCRIPT = r"""
 import json, socket, statistics, sys, time
 from kubernetes import client, config
@@ -129,8 +132,8 @@ def main() -> None:
                 samples.append(time.perf_counter() - t)
             return statistics.median(samples) * 1000
 
-        rows["kubeclient (sync)"] = {"exec_ms": timed(lambda: remotecommand.exec(cfg, ns, pod, ["echo", "x"]))}
-        rows["kubeclient (asyncio)"] = {"exec_ms": timed(lambda: asyncio.run(aio.exec(cfg, ns, pod, ["echo", "x"])))}
+        rows[SYNC] = {"exec_ms": timed(lambda: remotecommand.exec(cfg, ns, pod, ["echo", "x"]))}
+        rows[ASYNC] = {"exec_ms": timed(lambda: asyncio.run(aio.exec(cfg, ns, pod, ["echo", "x"])))}
         rows["kubectl"] = {
             "exec_ms": timed(
                 lambda: subprocess.run(
@@ -145,7 +148,7 @@ def main() -> None:
             t = time.perf_counter()
             with socket.create_connection(("127.0.0.1", fwd.local_port(source.port))) as sock:
                 got = drain(sock, total)
-            rows["kubeclient (sync)"]["pf_mbs"] = got / (time.perf_counter() - t) / 1e6
+            rows[SYNC]["pf_mbs"] = got / (time.perf_counter() - t) / 1e6
 
         async def stream_once() -> float:
             t = time.perf_counter()
@@ -155,7 +158,7 @@ def main() -> None:
                     got += len(chunk)
             return got / (time.perf_counter() - t) / 1e6
 
-        rows["kubeclient (asyncio)"]["pf_mbs"] = asyncio.run(stream_once())
+        rows[ASYNC]["pf_mbs"] = asyncio.run(stream_once())
 
         proc = subprocess.Popen(
             [kubectl, "--kubeconfig", kubeconfig, "port-forward", "-n", ns, pod, f":{source.port}"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import io
 import os
@@ -13,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from backends import Backend
 from streaming_helpers import Pod
@@ -193,3 +195,23 @@ def test_registered_handler_interleaves_stdout_and_stderr(backend: Backend, pod:
     assert result.exit_code == 5
     assert result.stdout == b"".join(b"%d\n" % i for i in range(0, 200, 2)) + b"stdin:x"
     assert result.stderr == b"".join(b"%d\n" % i for i in range(1, 200, 2))
+
+
+def test_upgrade_goes_through_wrap_transport(backend: Backend, pod: Pod) -> None:
+    """The WebSocket opens through the Config's transport chain: a wrapping transport sees the upgrade request."""
+    seen: list[str] = []
+
+    class Recording(httpx.AsyncBaseTransport):
+        def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+            self.inner = inner
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            seen.append(f"{request.method} {request.url.path} {request.headers.get('upgrade')}")
+            return await self.inner.handle_async_request(request)
+
+        async def aclose(self) -> None:
+            await self.inner.aclose()
+
+    cfg = dataclasses.replace(backend.config(), wrap_transport=Recording)
+    assert remotecommand.exec(cfg, pod.namespace, pod.name, ["echo", "wrapped"]).stdout == b"wrapped\n"
+    assert seen == [f"GET /api/v1/namespaces/{pod.namespace}/pods/{pod.name}/exec websocket"]
