@@ -13,6 +13,7 @@ import contextlib
 from collections.abc import Sequence
 from typing import Any
 
+import httpcore
 import httpx
 from wsproto.connection import Connection, ConnectionState, ConnectionType
 from wsproto.events import BytesMessage, CloseConnection, Message, Ping
@@ -25,6 +26,10 @@ from kubeclient.rest.transport import client_kwargs, request_extensions
 __all__ = ["WebSocket", "WebSocketClosedError", "connect"]
 
 _READ_SIZE = 256 * 1024
+# client-go's heartbeat (tools/remotecommand/websocket.go): a ping every 5 s, and a connection from which nothing at
+# all (not even a pong) arrives for 12 periods and a second is dead.
+PING_PERIOD = 5.0
+PING_TIMEOUT = PING_PERIOD * 12 + 1
 
 
 class WebSocketClosedError(ConnectionError):
@@ -34,8 +39,18 @@ class WebSocketClosedError(ConnectionError):
 class WebSocket:
     """One open WebSocket: `receive()` returns whole binary messages (None once closed), `send()` writes one."""
 
-    def __init__(self, client: httpx.AsyncClient, response: httpx.Response, stream: Any, subprotocol: str) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        response: httpx.Response,
+        stream: Any,
+        subprotocol: str,
+        *,
+        ping_period: float = PING_PERIOD,
+        ping_timeout: float = PING_TIMEOUT,
+    ) -> None:
         self.subprotocol = subprotocol
+        self.ping_timeout = ping_timeout
         self._client = client
         self._response = response
         self._stream = stream
@@ -46,6 +61,17 @@ class WebSocket:
         self._closed = False
         self.close_code: int | None = None
         self.close_reason: str = ""
+        self._heartbeat = asyncio.create_task(self._ping_every(ping_period)) if ping_period > 0 else None
+
+    async def _ping_every(self, period: float) -> None:
+        while not self._closed:
+            await asyncio.sleep(period)
+            if self._closed or self._ws.state is not ConnectionState.OPEN:
+                return
+            try:
+                await self._write(self._ws.send(Ping(payload=b"")))
+            except Exception:
+                return  # the reader sees the broken connection and reports it
 
     async def send(self, data: bytes) -> None:
         if self._closed or self._ws.state is not ConnectionState.OPEN:
@@ -62,7 +88,11 @@ class WebSocket:
             if self._closed:
                 return None
             try:
-                data = await self._stream.read(_READ_SIZE)
+                data = await self._stream.read(_READ_SIZE, timeout=self.ping_timeout)
+            except httpcore.ReadTimeout:
+                raise WebSocketClosedError(
+                    f"no answer from the server for {self.ping_timeout:g} s, not even to pings: the connection is dead"
+                ) from None
             except Exception as exc:  # httpcore's ReadError and friends, OSError
                 if self._closed:
                     return None
@@ -101,6 +131,10 @@ class WebSocket:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._write(self._ws.send(CloseConnection(code=1000))), 5)
         self._closed = True
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            with contextlib.suppress(BaseException):
+                await self._heartbeat
         with contextlib.suppress(Exception):
             await self._stream.aclose()
         with contextlib.suppress(Exception):
@@ -109,7 +143,15 @@ class WebSocket:
             await self._client.aclose()
 
 
-async def connect(cfg: Any, path: str, query: Sequence[tuple[str, str]], protocols: Sequence[str]) -> WebSocket:
+async def connect(
+    cfg: Any,
+    path: str,
+    query: Sequence[tuple[str, str]],
+    protocols: Sequence[str],
+    *,
+    ping_period: float = PING_PERIOD,
+    ping_timeout: float = PING_TIMEOUT,
+) -> WebSocket:
     """Upgrade GET `path?query` to a WebSocket speaking one of `protocols` (most preferred first).
 
     A refusal before the upgrade raises the typed error for the server's Status (403 → ForbiddenError, 404 →
@@ -154,7 +196,7 @@ async def connect(cfg: Any, path: str, query: Sequence[tuple[str, str]], protoco
             await stream.aclose()
             await response.aclose()
             raise ProtocolNegotiationError(protocols, subprotocol or None)
-        return WebSocket(client, response, stream, subprotocol)
+        return WebSocket(client, response, stream, subprotocol, ping_period=ping_period, ping_timeout=ping_timeout)
     except BaseException:
         await client.aclose()
         raise
