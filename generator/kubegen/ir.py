@@ -51,13 +51,16 @@ __all__ = [
 # The package that owns the shared apimachinery types other generated packages import.
 SHARED_PACKAGE = "kubeapi"
 
-# Subresources reached with "connect" are streaming protocols: pods exec, attach and portforward get methods over
-# kubeclient.remotecommand / kubeclient.portforward (the generic client's connect_* calls); proxies get none yet.
+# Subresources reached with "connect": pods exec, attach and portforward get methods over kubeclient.remotecommand /
+# kubeclient.portforward, and the proxies of pods, services and nodes an HTTP request (the generic connect_* calls).
 _CONNECT_ACTION = "connect"
 _CONNECT_METHODS = {
     ("", "pods", "exec"): (("exec", "connect_exec"), ("exec_stream", "connect_exec_stream")),
     ("", "pods", "attach"): (("attach", "connect_attach"), ("attach_stream", "connect_attach_stream")),
     ("", "pods", "portforward"): (("port_forward", "connect_port_forward"), ("port_stream", "connect_port_stream")),
+    ("", "pods", "proxy"): (("proxy", "connect_proxy"),),
+    ("", "services", "proxy"): (("proxy", "connect_proxy"),),
+    ("", "nodes", "proxy"): (("proxy", "connect_proxy"),),
 }
 _VERB_METHODS = {"get": "GET", "create": "POST", "update": "PUT", "patch": "PATCH", "delete": "DELETE"}
 _SUBRESOURCE_VERB_ORDER = ("get", "create", "update", "patch")

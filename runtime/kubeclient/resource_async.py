@@ -354,6 +354,25 @@ class AsyncResourceClient(ResourceBase[T, L]):
         call = dataclasses.replace(self._sub("GET", name, subresource, None, params), timeout=timeout)
         return call.configure(self.rest.verb("GET")).stream()
 
+    async def connect_proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to the object's `port` (pods, services, nodes `/proxy`); the
+        answer as it came back. Like client-go's ProxyGet, a non-2xx answer raises the typed error."""
+        call = self._proxy(
+            method, name, path=path, port=port, params=params, body=body, headers=headers, timeout=timeout
+        )
+        return (await self._do(call)).raw
+
     # Streaming subresources (pods exec, attach, portforward): WebSocket sessions of their own, opened with the
     # Config the REST client was made from. Imported on first use: most programs never stream.
 

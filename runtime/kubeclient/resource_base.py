@@ -184,6 +184,32 @@ class ResourceBase(Generic[T, L]):
             body=None if body is None else encode_body(body),
         )
 
+    def _proxy(
+        self,
+        method: str,
+        name: str,
+        *,
+        path: str,
+        port: int | str | None,
+        params: Sequence[tuple[str, Any]] | None,
+        body: bytes | None,
+        headers: Mapping[str, str] | None,
+        timeout: float | None,
+    ) -> Call:
+        """A request the API server proxies to the object (`name[:port]/proxy/path`, client-go's ProxyGet)."""
+        target = f"{name}:{port}" if port not in (None, "") else name
+        return Call(
+            method.upper(),
+            self._ns_for(),
+            self.info.plural,
+            name=target,
+            subresource=("proxy", *(segment for segment in path.split("/") if segment)),
+            params=list(params or []),
+            body=body,
+            headers=dict(headers or {}),
+            timeout=timeout,
+        )
+
     def _connect_target(self, name: str, subresource: str) -> tuple[Any, str]:
         """The Config and namespace a streaming subresource (pods exec, attach, portforward) connects with."""
         if (self.info.group, self.info.plural) != ("", "pods"):

@@ -241,7 +241,7 @@ class API:
         namespace = ""
         if len(rest) >= 3 and rest[0] == "namespaces" and not (len(rest) == 3 and rest[2] in ("status", "finalize")):
             namespace, rest = rest[1], rest[2:]
-        if not rest or len(rest) > 3:
+        if not rest or (len(rest) > 3 and rest[2] != "proxy"):  # proxy paths go on: .../{name}/proxy/{path}
             raise path_not_found()
         res = self.registry.lookup(group, version, rest[0])
         if res is None or (namespace and not res.namespaced):
@@ -272,6 +272,8 @@ class API:
 
     def _resource(self, req: Request, t: Target, verb: str) -> Response:
         res = t.res
+        if t.subresource == "proxy" and res.group == "":
+            return self.streaming.proxy(req, self.objects, res, t.namespace, t.name)
         if res.group == "" and res.plural == "pods" and t.subresource in ("exec", "attach", "portforward"):
             pod = self.objects.get_live(Ctx(res=res, namespace=t.namespace, manager=""), t.name)
             return self.streaming.serve(req, pod, t.subresource, t.namespace, t.name)

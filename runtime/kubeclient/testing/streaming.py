@@ -11,6 +11,7 @@ the built-ins are the kubelet stub's (`echo`, `cat`, `env`, `sh -c 'exit N'`, `s
 from __future__ import annotations
 
 import contextlib
+import http.client
 import io
 import json
 import posixpath
@@ -23,13 +24,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
+from urllib.parse import quote, unquote
 
 from wsproto.connection import Connection, ConnectionState, ConnectionType
 from wsproto.events import BytesMessage, CloseConnection, Message, Ping
 from wsproto.utilities import generate_accept_token
 
 from kubeclient.testing.api import Request, Response
-from kubeclient.testing.status import bad_request, forbidden
+from kubeclient.testing.status import bad_request, forbidden, not_found
 
 __all__ = ["ExecCall", "ExecHandler", "StreamingPods", "builtin_command"]
 
@@ -39,6 +41,10 @@ EXEC_PROTOCOLS = (V5, V4)
 PORTFORWARD_PROTOCOLS = (V4, "")
 STDIN, STDOUT, STDERR, ERROR, RESIZE, CLOSE = 0, 1, 2, 3, 4, 255
 NODE = "fake-node"
+# Headers of one HTTP hop that the fake's own answer sets anew.
+_HOP_HEADERS = frozenset(
+    {"connection", "content-length", "content-type", "transfer-encoding", "keep-alive", "date", "server"}
+)
 
 
 class PodFiles:
@@ -429,6 +435,57 @@ class StreamingPods:
             v5 = chosen == V5
             upgrade = lambda sock, rfile: self._exec(sock, rfile, call, handler, v5)  # noqa: E731
         return Response(101, headers=headers, upgrade=upgrade)
+
+    def proxy(self, req: Request, objects: Any, res: Any, namespace: str, target: str) -> Response:
+        """pods/services/nodes `{name}[:port]/proxy/{path}` as kube-apiserver answers on a bare control plane: a
+        pod port the test mapped with `forward_port` is reached over HTTP; otherwise a pod's address is refused
+        ("address not allowed", as for the loopback pod IPs there) and a service has no endpoints."""
+        from kubeclient.testing.objects import Ctx
+        from kubeclient.testing.status import APIStatus
+
+        assert req.user is not None
+        verb = {"GET": "get", "HEAD": "get", "POST": "create", "PUT": "update", "PATCH": "patch"}.get(
+            req.method, "delete"
+        )
+        name, _, port_text = unquote(target).partition(":")  # clients may escape the colon (%3A)
+        if not req.user.allows(verb):
+            raise forbidden(req.user.name, verb, "", f"{res.plural}/proxy", name=name, namespace=namespace)
+        objects.get_live(Ctx(res=res, namespace=namespace, manager=""), name)  # 404 for a missing object
+        if res.plural == "services":
+            # kube-apiserver resolves a service through its Endpoints: none is "not found", and the fake has no
+            # addresses to reach in any.
+            endpoints = objects.registry.lookup("", "v1", "endpoints")
+            try:
+                objects.get_live(Ctx(res=endpoints, namespace=namespace, manager=""), name)
+            except APIStatus:
+                raise not_found("", "services", name) from None
+            raise APIStatus(503, "ServiceUnavailable", f'no endpoints available for service "{name}"')
+        if res.plural != "pods":
+            raise APIStatus(503, "ServiceUnavailable", f'no route to node "{name}"')
+        with self._lock:
+            address = (
+                self._ports.get((namespace, name, int(port_text or 80)))
+                if port_text.isdigit() or not port_text
+                else None
+            )
+        if address is None:
+            raise bad_request("address not allowed")
+        path = req.path.split("/proxy", 1)[1] or "/"
+        query = "&".join(f"{quote(k)}={quote(v)}" for k, values in req.query.items() for v in values)
+        connection = http.client.HTTPConnection(*address, timeout=30)
+        try:
+            headers = {k: v for k, v in req.headers.items() if k not in ("host", "authorization", "connection")}
+            connection.request(
+                req.method, path + (f"?{query}" if query else ""), body=req.body or None, headers=headers
+            )
+            answer = connection.getresponse()
+            body = answer.read()
+            kept = [(k, v) for k, v in answer.getheaders() if k.lower() not in _HOP_HEADERS]
+            return Response(answer.status, body, answer.getheader("Content-Type") or "text/plain", kept)
+        except OSError as exc:
+            raise APIStatus(503, "ServiceUnavailable", f"error trying to reach service: {exc}") from None
+        finally:
+            connection.close()
 
     @staticmethod
     def _ports_of(req: Request) -> list[int]:

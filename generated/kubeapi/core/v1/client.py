@@ -460,6 +460,30 @@ class NodeClient(ResourceClient[Node, NodeList]):
             list_codec=ModelCodec(NodeList),
         )
 
+    def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
+            timeout=timeout,
+        )
+
 
 class PersistentVolumeClaimClient(ResourceClient[PersistentVolumeClaim, PersistentVolumeClaimList]):
     """PersistentVolumeClaim (persistentvolumeclaims, namespaced) of v1.
@@ -782,6 +806,30 @@ class PodClient(ResourceClient[Pod, PodList]):
         """One connection to `port` of the pod `name`, in process: read, write, close."""
         return self.connect_port_stream(name, port)
 
+    def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
+            timeout=timeout,
+        )
+
     def get_resize(self, name: str) -> Pod:
         """GET resize of the object `name`."""
         return self.get_subresource(name, "resize", response_type=Pod)
@@ -981,6 +1029,30 @@ class ServiceClient(ResourceClient[Service, ServiceList]):
             namespace=namespace,
             codec=ModelCodec(Service),
             list_codec=ModelCodec(ServiceList),
+        )
+
+    def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
+            timeout=timeout,
         )
 
 
@@ -1229,6 +1301,30 @@ class AsyncNodeClient(AsyncResourceClient[Node, NodeList]):
             _NODES,
             codec=ModelCodec(Node),
             list_codec=ModelCodec(NodeList),
+        )
+
+    async def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return await self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
+            timeout=timeout,
         )
 
 
@@ -1553,6 +1649,30 @@ class AsyncPodClient(AsyncResourceClient[Pod, PodList]):
         """One connection to `port` of the pod `name`, in process: read, write, close."""
         return await self.connect_port_stream(name, port)
 
+    async def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return await self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
+            timeout=timeout,
+        )
+
     async def get_resize(self, name: str) -> Pod:
         """GET resize of the object `name`."""
         return await self.get_subresource(name, "resize", response_type=Pod)
@@ -1752,6 +1872,30 @@ class AsyncServiceClient(AsyncResourceClient[Service, ServiceList]):
             namespace=namespace,
             codec=ModelCodec(Service),
             list_codec=ModelCodec(ServiceList),
+        )
+
+    async def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return await self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
+            timeout=timeout,
         )
 
 
