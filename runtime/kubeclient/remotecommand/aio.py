@@ -55,10 +55,13 @@ class AsyncExecSession:
                     await self._queue.put((channel, data))
                 # The close signal and unknown channels carry nothing for the caller (client-go discards them).
             await self._queue.put(_END)
-        except BaseException as exc:
-            await self._queue.put(exc if isinstance(exc, Exception) else WebSocketClosedError("reader cancelled"))
-            if not isinstance(exc, Exception):
-                raise
+        except asyncio.CancelledError:
+            # Closing: nobody may be reading, so never wait for room in the queue here.
+            with contextlib.suppress(asyncio.QueueFull):
+                self._queue.put_nowait(WebSocketClosedError("the session was closed"))
+            raise
+        except Exception as exc:
+            await self._queue.put(exc)
 
     def __aiter__(self) -> AsyncIterator[tuple[int, bytes]]:
         return self._iterate()

@@ -215,3 +215,17 @@ def test_upgrade_goes_through_wrap_transport(backend: Backend, pod: Pod) -> None
     cfg = dataclasses.replace(backend.config(), wrap_transport=Recording)
     assert remotecommand.exec(cfg, pod.namespace, pod.name, ["echo", "wrapped"]).stdout == b"wrapped\n"
     assert seen == [f"GET /api/v1/namespaces/{pod.namespace}/pods/{pod.name}/exec websocket"]
+
+
+def test_closing_a_session_whose_output_nobody_reads(backend: Backend, pod: Pod) -> None:
+    """The reader stops even when its queue is full: closing never waits for a consumer."""
+
+    async def main() -> None:
+        session = await aio.exec_stream(backend.config(), pod.namespace, pod.name, ["yes-bytes", str(50 << 20)])
+        await asyncio.sleep(1)  # the queue fills up and the reader waits for room
+        await asyncio.wait_for(session.aclose(), 10)
+
+    asyncio.run(main())
+    with remotecommand.exec_stream(backend.config(), pod.namespace, pod.name, ["yes-bytes", str(50 << 20)]) as s:
+        channel, data = next(iter(s))
+        assert channel == remotecommand.CHANNEL_STDOUT and data.startswith(b"y")
