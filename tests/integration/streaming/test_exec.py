@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import io
 import os
+import socket
 import threading
 import time
 from pathlib import Path
@@ -229,3 +230,60 @@ def test_closing_a_session_whose_output_nobody_reads(backend: Backend, pod: Pod)
     with remotecommand.exec_stream(backend.config(), pod.namespace, pod.name, ["yes-bytes", str(50 << 20)]) as s:
         channel, data = next(iter(s))
         assert channel == remotecommand.CHANNEL_STDOUT and data.startswith(b"y")
+
+
+class ConnectProxy:
+    """A minimal HTTP CONNECT proxy on loopback that records the targets it tunnels to."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.targets: list[str] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
+
+    def _tunnel(self, client: socket.socket) -> None:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = client.recv(4096)
+            if not chunk:
+                client.close()
+                return
+            head += chunk
+        target = head.split(b" ")[1].decode()
+        self.targets.append(target)
+        host, port = target.rsplit(":", 1)
+        upstream = socket.create_connection((host, int(port)))
+        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+        def pump(src: socket.socket, dst: socket.socket) -> None:
+            with contextlib.suppress(OSError):
+                while data := src.recv(65536):
+                    dst.sendall(data)
+            with contextlib.suppress(OSError):
+                dst.shutdown(socket.SHUT_WR)
+
+        threading.Thread(target=pump, args=(upstream, client), daemon=True).start()
+        pump(client, upstream)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_exec_through_an_http_proxy(backend: Backend, pod: Pod) -> None:
+    """proxy-url applies to the WebSocket too: the upgrade travels through the CONNECT tunnel."""
+    proxy = ConnectProxy()
+    try:
+        cfg = dataclasses.replace(backend.config(), proxy_url=proxy.url)
+        result = remotecommand.exec(cfg, pod.namespace, pod.name, ["cat"], stdin=b"tunnelled" * 1000)
+        assert result.stdout == b"tunnelled" * 1000
+        assert proxy.targets == [backend.url.removeprefix("https://")]
+    finally:
+        proxy.close()
