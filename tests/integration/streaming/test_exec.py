@@ -11,6 +11,7 @@ import hashlib
 import io
 import os
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from backends import Backend
 from streaming_helpers import Pod
 
 from kubeclient import DynamicClient, errors, remotecommand
+from kubeclient.config.exec_plugin import ExecConfig
 from kubeclient.remotecommand import aio
 from kubeclient.schema import GVR
 from kubeclient.testing.streaming import ExecCall
@@ -287,3 +289,23 @@ def test_exec_through_an_http_proxy(backend: Backend, pod: Pod) -> None:
         assert proxy.targets == [backend.url.removeprefix("https://")]
     finally:
         proxy.close()
+
+
+def test_exec_with_exec_plugin_credentials(backend: Backend, pod: Pod, tmp_path: Path) -> None:
+    """Credentials from an exec plugin (client.authentication.k8s.io/v1) authenticate the WebSocket upgrade."""
+    base = backend.config()
+    # The admin's own credentials, handed out by the plugin: a token (fake) or a client certificate (real).
+    if base.token:
+        status = {"token": base.token}
+    else:
+        assert base.client_cert_data is not None and base.client_key_data is not None
+        status = {
+            "clientCertificateData": base.client_cert_data.decode(),
+            "clientKeyData": base.client_key_data.decode(),
+        }
+    plugin = tmp_path / "plugin.py"
+    credential = {"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential", "status": status}
+    plugin.write_text(f"import json\nprint(json.dumps({credential!r}))\n")
+    exec_config = ExecConfig(command=sys.executable, args=[str(plugin)], interactive_mode="Never")
+    cfg = dataclasses.replace(base, token=None, client_cert_data=None, client_key_data=None, exec_provider=exec_config)
+    assert remotecommand.exec(cfg, pod.namespace, pod.name, ["echo", "plugged"]).stdout == b"plugged\n"
