@@ -52,6 +52,12 @@ def test_copy_file_and_directory_both_ways(backend: Backend, pod: Pod, tmp_path:
 
     assert asyncio.run(from_pod()) == local.read_bytes()
 
+    async def to_pod() -> str:
+        return await aio.copy_to_pod(cfg, pod.namespace, pod.name, tree, "/srv")
+
+    assert asyncio.run(to_pod()) == "/srv/site"
+    assert files.read("/srv/site/index.html") == b"<h1>hi</h1>"
+
 
 def test_copy_errors(backend: Backend, pod: Pod, tmp_path: Path) -> None:
     backend.fake_server("the kubelet stub has no tar")

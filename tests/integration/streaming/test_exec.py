@@ -14,6 +14,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -92,6 +93,21 @@ def test_attach_behaves_as_cat(backend: Backend, pod: Pod) -> None:
     result = remotecommand.attach(backend.config(), pod.namespace, pod.name, stdin=b"attached\n", timeout=30)
     assert result.stdout == b"attached\n"
     assert result.exit_code == 0
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for i in range(3):
+            yield b"part %d;" % i
+
+    async def attach_async() -> None:
+        result = await aio.attach(backend.config(), pod.namespace, pod.name, stdin=chunks(), timeout=30)
+        assert (result.stdout, result.exit_code) == (b"part 0;part 1;part 2;", 0)
+        async with await aio.attach_stream(backend.config(), pod.namespace, pod.name, stdin=True) as session:
+            await session.write(b"by hand")
+            await session.close_stdin()
+            assert b"".join([data async for _, data in session]) == b"by hand"
+            assert session.exit_code == 0
+
+    asyncio.run(attach_async())
 
 
 def test_v4_fallback_and_negotiation_error(backend: Backend, pod: Pod) -> None:
