@@ -38,6 +38,11 @@ WORD_RULES = [
     (r"\bAsyncRESTClient\b", "RESTClient"),
     (r"\bAsyncWatch\b", "Watch"),
     (r"\bkubeclient\.rest\.aio\b", "kubeclient.rest.client"),
+    (r"\bkubeclient\.remotecommand\.aio\b", "kubeclient.remotecommand"),
+    (r"\bkubeclient\.portforward\.aio\b", "kubeclient.portforward"),
+    (r"\bAsyncExecSession\b", "ExecSession"),
+    (r"\bAsyncPortForwarder\b", "PortForwarder"),
+    (r"\bAsyncPortStream\b", "PortStream"),
 ]
 
 

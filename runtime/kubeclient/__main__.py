@@ -1,4 +1,5 @@
-"""`python -m kubeclient config view [--kubeconfig P] [--context C] [--minify] [--raw]`."""
+"""`python -m kubeclient config view [--kubeconfig P] [--context C] [--minify] [--raw]`, and `exec`,
+`port-forward`, `cp` (kubeclient.streamcli)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("--context", help="the context to show with --minify (default: current-context)")
     v.add_argument("--minify", action="store_true", help="only the current context and what it refers to")
     v.add_argument("--raw", action="store_true", help="show secrets and certificate data")
+    from kubeclient import streamcli
+
+    streamcli.add_commands(sub)
     args = parser.parse_args(argv)
+    if args.command in ("exec", "port-forward", "cp"):
+        return streamcli.run(args)
     try:
         sys.stdout.write(view(args.kubeconfig, minify=args.minify, raw=args.raw, context=args.context))
     except ConfigError as exc:

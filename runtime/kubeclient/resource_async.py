@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -18,6 +18,11 @@ from kubeclient.resource_base import DEFAULT_PAGE_SIZE, ResourceBase, item_key, 
 from kubeclient.resource_plan import Call, patch_call, write_query
 from kubeclient.rest.aio import AsyncRESTClient, AsyncWatch
 from kubeclient.rest.flow import Result
+
+if TYPE_CHECKING:
+    from kubeclient.portforward.aio import AsyncPortForwarder, AsyncPortStream
+    from kubeclient.remotecommand.aio import AsyncExecSession
+    from kubeclient.remotecommand.result import ExecResult
 
 __all__ = ["AsyncResourceClient"]
 
@@ -348,3 +353,69 @@ class AsyncResourceClient(ResourceBase[T, L]):
         """An open streamed subresource (pods/log?follow=true); read its lines inside the block."""
         call = dataclasses.replace(self._sub("GET", name, subresource, None, params), timeout=timeout)
         return call.configure(self.rest.verb("GET")).stream()
+
+    async def connect_proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to the object's `port` (pods, services, nodes `/proxy`); the
+        answer as it came back. Like client-go's ProxyGet, a non-2xx answer raises the typed error."""
+        call = self._proxy(
+            method, name, path=path, port=port, params=params, body=body, headers=headers, timeout=timeout
+        )
+        return (await self._do(call)).raw
+
+    # Streaming subresources (pods exec, attach, portforward): WebSocket sessions of their own, opened with the
+    # Config the REST client was made from. Imported on first use: most programs never stream.
+
+    async def connect_exec(self, name: str, command: Sequence[str], **options: Any) -> ExecResult:
+        """Run `command` in the pod (kubeclient.remotecommand.exec)."""
+        from kubeclient.remotecommand.aio import exec as run
+
+        config, namespace = self._connect_target(name, "exec")
+        return await run(config, namespace, name, command, **options)
+
+    async def connect_exec_stream(self, name: str, command: Sequence[str], **options: Any) -> AsyncExecSession:
+        """Start `command` in the pod and return its session (kubeclient.remotecommand.exec_stream)."""
+        from kubeclient.remotecommand.aio import exec_stream
+
+        config, namespace = self._connect_target(name, "exec")
+        return await exec_stream(config, namespace, name, command, **options)
+
+    async def connect_attach(self, name: str, **options: Any) -> ExecResult:
+        """Attach to the pod's running process until it ends (kubeclient.remotecommand.attach)."""
+        from kubeclient.remotecommand.aio import attach
+
+        config, namespace = self._connect_target(name, "attach")
+        return await attach(config, namespace, name, **options)
+
+    async def connect_attach_stream(self, name: str, **options: Any) -> AsyncExecSession:
+        """Attach to the pod's running process and return the session (kubeclient.remotecommand.attach_stream)."""
+        from kubeclient.remotecommand.aio import attach_stream
+
+        config, namespace = self._connect_target(name, "attach")
+        return await attach_stream(config, namespace, name, **options)
+
+    async def connect_port_forward(
+        self, name: str, ports: Sequence[int | str | tuple[int, int]], *, address: str = "127.0.0.1"
+    ) -> AsyncPortForwarder:
+        """Listen on local ports and forward to the pod's (kubeclient.portforward.port_forward)."""
+        from kubeclient.portforward.aio import port_forward
+
+        config, namespace = self._connect_target(name, "portforward")
+        return await port_forward(config, namespace, name, ports, address=address)
+
+    async def connect_port_stream(self, name: str, port: int) -> AsyncPortStream:
+        """One connection to the pod's `port`, in process (kubeclient.portforward.open_stream)."""
+        from kubeclient.portforward.aio import open_stream
+
+        config, namespace = self._connect_target(name, "portforward")
+        return await open_stream(config, namespace, name, port)

@@ -184,6 +184,45 @@ class ResourceBase(Generic[T, L]):
             body=None if body is None else encode_body(body),
         )
 
+    def _proxy(
+        self,
+        method: str,
+        name: str,
+        *,
+        path: str,
+        port: int | str | None,
+        params: Sequence[tuple[str, Any]] | None,
+        body: bytes | None,
+        headers: Mapping[str, str] | None,
+        timeout: float | None,
+    ) -> Call:
+        """A request the API server proxies to the object (`name[:port]/proxy/path`, client-go's ProxyGet)."""
+        target = f"{name}:{port}" if port not in (None, "") else name
+        return Call(
+            method.upper(),
+            self._ns_for(),
+            self.info.plural,
+            name=target,
+            subresource=("proxy", *(segment for segment in path.split("/") if segment)),
+            params=list(params or []),
+            body=body,
+            headers=dict(headers or {}),
+            timeout=timeout,
+        )
+
+    def _connect_target(self, name: str, subresource: str) -> tuple[Any, str]:
+        """The Config and namespace a streaming subresource (pods exec, attach, portforward) connects with."""
+        if (self.info.group, self.info.plural) != ("", "pods"):
+            raise ValueError(f"{self.info.plural}/{subresource} is not a streaming subresource kubeclient serves")
+        config = getattr(self.rest, "config", None)
+        if config is None:
+            raise ValueError(
+                f"pods/{subresource} opens its own connection from the Config: make the client with for_config"
+            )
+        namespace = self._ns_for()
+        assert namespace is not None
+        return config, namespace
+
     def __repr__(self) -> str:
         where = f" namespace={self._namespace!r}" if self._namespace is not None else ""
         return f"<{type(self).__name__} {self.info.api_version} {self.info.plural}{where}>"

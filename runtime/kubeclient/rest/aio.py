@@ -48,6 +48,8 @@ class AsyncRESTClient:
         self._extensions = extensions
         self._owns_http = owns_http
         self.reset_retry_delay = reset_retry_delay
+        # The Config it was made from (for_config), which streaming calls (exec, port-forward) connect with.
+        self.config: Any = None
 
     @classmethod
     def for_config(
@@ -61,16 +63,18 @@ class AsyncRESTClient:
         http2: bool = False,
     ) -> AsyncRESTClient:
         http = httpx.AsyncClient(**client_kwargs(cfg, http2=http2, transport=transport, asynchronous=True))
-        return cls(
+        client = cls(
             http,
             prefix=api_path_prefix(group, version),
             limiter=TokenBucket(cfg.qps, cfg.burst),
             warning_handler=warning_handler,
             extensions=request_extensions(cfg),
         )
+        client.config = cfg
+        return client
 
     def for_group_version(self, group: str, version: str) -> AsyncRESTClient:
-        return AsyncRESTClient(
+        client = AsyncRESTClient(
             self.http,
             prefix=api_path_prefix(group, version),
             limiter=self.limiter,
@@ -79,6 +83,8 @@ class AsyncRESTClient:
             owns_http=False,
             reset_retry_delay=self.reset_retry_delay,
         )
+        client.config = self.config
+        return client
 
     def verb(self, method: str, *, content_type: str | None = None) -> AsyncRequest:
         return AsyncRequest(self, method, self.prefix, content_type=content_type)

@@ -54,6 +54,8 @@ class RESTClient:
         self._extensions = extensions
         self._owns_http = owns_http
         self.reset_retry_delay = reset_retry_delay
+        # The Config it was made from (for_config), which streaming calls (exec, port-forward) connect with.
+        self.config: Any = None
 
     @classmethod
     def for_config(
@@ -67,17 +69,19 @@ class RESTClient:
         http2: bool = False,
     ) -> RESTClient:
         http = httpx.Client(**client_kwargs(cfg, http2=http2, transport=transport))
-        return cls(
+        client = cls(
             http,
             prefix=api_path_prefix(group, version),
             limiter=TokenBucket(cfg.qps, cfg.burst),
             warning_handler=warning_handler,
             extensions=request_extensions(cfg),
         )
+        client.config = cfg
+        return client
 
     def for_group_version(self, group: str, version: str) -> RESTClient:
         """A client for another group-version sharing this one's connections and rate limiter."""
-        return RESTClient(
+        client = RESTClient(
             self.http,
             prefix=api_path_prefix(group, version),
             limiter=self.limiter,
@@ -86,6 +90,8 @@ class RESTClient:
             owns_http=False,
             reset_retry_delay=self.reset_retry_delay,
         )
+        client.config = self.config
+        return client
 
     # --- request builders --------------------------------------------------------------------------------------
     def verb(self, method: str, *, content_type: str | None = None) -> Request:

@@ -7,7 +7,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +72,8 @@ class Response:
     content_type: str = JSON
     headers: list[tuple[str, str]] = field(default_factory=list)
     chunks: Iterator[bytes] | None = None  # set for streamed (watch) answers
+    # set for 101 Switching Protocols: given the connection's socket and buffered reader, serves the new protocol
+    upgrade: Callable[[Any, Any], None] | None = None
 
 
 def json_response(status: int, obj: Any, content_type: str = JSON, warnings: list[str] | None = None) -> Response:
@@ -122,6 +124,9 @@ class API:
         self.stopping = threading.Event()
         self._watchers_lock = threading.Lock()
         self.watchers: set[Watcher] = set()
+        from kubeclient.testing.streaming import StreamingPods
+
+        self.streaming = StreamingPods()
 
     # entry point
 
@@ -236,7 +241,7 @@ class API:
         namespace = ""
         if len(rest) >= 3 and rest[0] == "namespaces" and not (len(rest) == 3 and rest[2] in ("status", "finalize")):
             namespace, rest = rest[1], rest[2:]
-        if not rest or len(rest) > 3:
+        if not rest or (len(rest) > 3 and rest[2] != "proxy"):  # proxy paths go on: .../{name}/proxy/{path}
             raise path_not_found()
         res = self.registry.lookup(group, version, rest[0])
         if res is None or (namespace and not res.namespaced):
@@ -267,6 +272,11 @@ class API:
 
     def _resource(self, req: Request, t: Target, verb: str) -> Response:
         res = t.res
+        if t.subresource == "proxy" and res.group == "":
+            return self.streaming.proxy(req, self.objects, res, t.namespace, t.name)
+        if res.group == "" and res.plural == "pods" and t.subresource in ("exec", "attach", "portforward"):
+            pod = self.objects.get_live(Ctx(res=res, namespace=t.namespace, manager=""), t.name)
+            return self.streaming.serve(req, pod, t.subresource, t.namespace, t.name)
         allowed = res.subresources[t.subresource].verbs if t.subresource else res.verbs
         create_mismatch = verb == "create" and bool(t.name) != bool(t.subresource)
         # The all-namespaces path of a namespaced resource only lists and watches.

@@ -148,6 +148,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._write(response)
 
     def _write(self, response: Response) -> None:
+        if response.upgrade is not None:
+            self._switch(response)
+            return
         self.send_response(response.status)
         self.send_header("Audit-Id", str(uuid.uuid4()))
         self.send_header("Cache-Control", "no-cache, private")
@@ -176,3 +179,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()
+
+    def _switch(self, response: Response) -> None:
+        """101 Switching Protocols, then the connection belongs to the new protocol until it ends."""
+        assert response.upgrade is not None
+        self.send_response(101)
+        for key, value in response.headers:
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        try:
+            response.upgrade(self.connection, self.rfile)
+        except (OSError, ValueError):
+            pass

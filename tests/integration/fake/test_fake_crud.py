@@ -454,7 +454,9 @@ def test_subresources_the_fake_does_not_model(api: httpx.Client) -> None:
     api.post(pods, json={"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i"}]}})
     log = api.get(f"{pods}/p/log")
     assert (log.status_code, log.text) == (200, "")
-    assert api.get(f"{pods}/p/exec").status_code == 405
+    # exec is served (kubeclient.testing.streaming): a pod no node runs is refused as kube-apiserver refuses it
+    unscheduled = api.get(f"{pods}/p/exec", params={"command": "ls"})
+    assert (unscheduled.status_code, unscheduled.json()["message"]) == (400, "pod p does not have a host assigned")
     approval = "/apis/certificates.k8s.io/v1/certificatesigningrequests/csr/approval"
     assert api.put(approval, json={"metadata": {"name": "csr"}}).status_code == 405
 

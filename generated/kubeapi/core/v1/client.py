@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -55,6 +55,10 @@ from kubeapi.core.v1.models import (
 )
 from kubeapi.meta.v1 import models as _kubeapi_meta_v1
 from kubeapi.policy.v1 import models as _kubeapi_policy_v1
+
+if TYPE_CHECKING:
+    from kubeclient.portforward import AsyncPortForwarder, AsyncPortStream, PortForwarder, PortStream
+    from kubeclient.remotecommand import AsyncExecSession, ExecResult, ExecSession
 
 __all__ = [
     "CoreV1Client",
@@ -456,6 +460,30 @@ class NodeClient(ResourceClient[Node, NodeList]):
             list_codec=ModelCodec(NodeList),
         )
 
+    def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
+            timeout=timeout,
+        )
+
 
 class PersistentVolumeClaimClient(ResourceClient[PersistentVolumeClaim, PersistentVolumeClaimList]):
     """PersistentVolumeClaim (persistentvolumeclaims, namespaced) of v1.
@@ -518,6 +546,46 @@ class PodClient(ResourceClient[Pod, PodList]):
             namespace=namespace,
             codec=ModelCodec(Pod),
             list_codec=ModelCodec(PodList),
+        )
+
+    def attach(
+        self,
+        name: str,
+        *,
+        container: str | None = None,
+        stdin: Any = None,
+        tty: bool = False,
+        check: bool = False,
+        timeout: float | None = None,
+    ) -> ExecResult:
+        """Attach to the running process of the pod `name` to its end: stdout, stderr, exit_code (NonZeroExitError only with `check=True`)."""
+        return self.connect_attach(
+            name,
+            container=container,
+            stdin=stdin,
+            tty=tty,
+            check=check,
+            timeout=timeout,
+        )
+
+    def attach_stream(
+        self,
+        name: str,
+        *,
+        container: str | None = None,
+        stdin: bool = False,
+        stdout: bool = True,
+        stderr: bool = True,
+        tty: bool = False,
+    ) -> ExecSession:
+        """Attach to the pod `name` and return the session: iterate (channel, bytes), write, close_stdin, resize, wait."""
+        return self.connect_attach_stream(
+            name,
+            container=container,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            tty=tty,
         )
 
     def create_binding(
@@ -608,6 +676,50 @@ class PodClient(ResourceClient[Pod, PodList]):
             field_validation=field_validation,
         )
 
+    def exec(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        container: str | None = None,
+        stdin: Any = None,
+        tty: bool = False,
+        check: bool = False,
+        timeout: float | None = None,
+    ) -> ExecResult:
+        """Run `command` in the pod `name` to its end: stdout, stderr, exit_code (NonZeroExitError only with `check=True`)."""
+        return self.connect_exec(
+            name,
+            command,
+            container=container,
+            stdin=stdin,
+            tty=tty,
+            check=check,
+            timeout=timeout,
+        )
+
+    def exec_stream(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        container: str | None = None,
+        stdin: bool = False,
+        stdout: bool = True,
+        stderr: bool = True,
+        tty: bool = False,
+    ) -> ExecSession:
+        """Start `command` in the pod `name` and return the session: iterate (channel, bytes), write, close_stdin, resize, wait."""
+        return self.connect_exec_stream(
+            name,
+            command,
+            container=container,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            tty=tty,
+        )
+
     def get_log(
         self,
         name: str,
@@ -677,6 +789,44 @@ class PodClient(ResourceClient[Pod, PodList]):
                 )
                 if value is not None
             ],
+            timeout=timeout,
+        )
+
+    def port_forward(
+        self,
+        name: str,
+        ports: Sequence[int | str | tuple[int, int]],
+        *,
+        address: str = "127.0.0.1",
+    ) -> PortForwarder:
+        """Listen on local ports (8080, "8000:80", ":80" = any free one) forwarding to the pod `name`."""
+        return self.connect_port_forward(name, ports, address=address)
+
+    def port_stream(self, name: str, port: int) -> PortStream:
+        """One connection to `port` of the pod `name`, in process: read, write, close."""
+        return self.connect_port_stream(name, port)
+
+    def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
             timeout=timeout,
         )
 
@@ -879,6 +1029,30 @@ class ServiceClient(ResourceClient[Service, ServiceList]):
             namespace=namespace,
             codec=ModelCodec(Service),
             list_codec=ModelCodec(ServiceList),
+        )
+
+    def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
+            timeout=timeout,
         )
 
 
@@ -1129,6 +1303,30 @@ class AsyncNodeClient(AsyncResourceClient[Node, NodeList]):
             list_codec=ModelCodec(NodeList),
         )
 
+    async def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return await self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
+            timeout=timeout,
+        )
+
 
 class AsyncPersistentVolumeClaimClient(AsyncResourceClient[PersistentVolumeClaim, PersistentVolumeClaimList]):
     """PersistentVolumeClaim (persistentvolumeclaims, namespaced) of v1, asyncio.
@@ -1191,6 +1389,46 @@ class AsyncPodClient(AsyncResourceClient[Pod, PodList]):
             namespace=namespace,
             codec=ModelCodec(Pod),
             list_codec=ModelCodec(PodList),
+        )
+
+    async def attach(
+        self,
+        name: str,
+        *,
+        container: str | None = None,
+        stdin: Any = None,
+        tty: bool = False,
+        check: bool = False,
+        timeout: float | None = None,
+    ) -> ExecResult:
+        """Attach to the running process of the pod `name` to its end: stdout, stderr, exit_code (NonZeroExitError only with `check=True`)."""
+        return await self.connect_attach(
+            name,
+            container=container,
+            stdin=stdin,
+            tty=tty,
+            check=check,
+            timeout=timeout,
+        )
+
+    async def attach_stream(
+        self,
+        name: str,
+        *,
+        container: str | None = None,
+        stdin: bool = False,
+        stdout: bool = True,
+        stderr: bool = True,
+        tty: bool = False,
+    ) -> AsyncExecSession:
+        """Attach to the pod `name` and return the session: iterate (channel, bytes), write, close_stdin, resize, wait."""
+        return await self.connect_attach_stream(
+            name,
+            container=container,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            tty=tty,
         )
 
     async def create_binding(
@@ -1281,6 +1519,50 @@ class AsyncPodClient(AsyncResourceClient[Pod, PodList]):
             field_validation=field_validation,
         )
 
+    async def exec(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        container: str | None = None,
+        stdin: Any = None,
+        tty: bool = False,
+        check: bool = False,
+        timeout: float | None = None,
+    ) -> ExecResult:
+        """Run `command` in the pod `name` to its end: stdout, stderr, exit_code (NonZeroExitError only with `check=True`)."""
+        return await self.connect_exec(
+            name,
+            command,
+            container=container,
+            stdin=stdin,
+            tty=tty,
+            check=check,
+            timeout=timeout,
+        )
+
+    async def exec_stream(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        container: str | None = None,
+        stdin: bool = False,
+        stdout: bool = True,
+        stderr: bool = True,
+        tty: bool = False,
+    ) -> AsyncExecSession:
+        """Start `command` in the pod `name` and return the session: iterate (channel, bytes), write, close_stdin, resize, wait."""
+        return await self.connect_exec_stream(
+            name,
+            command,
+            container=container,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            tty=tty,
+        )
+
     async def get_log(
         self,
         name: str,
@@ -1350,6 +1632,44 @@ class AsyncPodClient(AsyncResourceClient[Pod, PodList]):
                 )
                 if value is not None
             ],
+            timeout=timeout,
+        )
+
+    async def port_forward(
+        self,
+        name: str,
+        ports: Sequence[int | str | tuple[int, int]],
+        *,
+        address: str = "127.0.0.1",
+    ) -> AsyncPortForwarder:
+        """Listen on local ports (8080, "8000:80", ":80" = any free one) forwarding to the pod `name`."""
+        return await self.connect_port_forward(name, ports, address=address)
+
+    async def port_stream(self, name: str, port: int) -> AsyncPortStream:
+        """One connection to `port` of the pod `name`, in process: read, write, close."""
+        return await self.connect_port_stream(name, port)
+
+    async def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return await self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
             timeout=timeout,
         )
 
@@ -1552,6 +1872,30 @@ class AsyncServiceClient(AsyncResourceClient[Service, ServiceList]):
             namespace=namespace,
             codec=ModelCodec(Service),
             list_codec=ModelCodec(ServiceList),
+        )
+
+    async def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return await self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
+            timeout=timeout,
         )
 
 
