@@ -39,8 +39,11 @@ class ResourceClient(ResourceBase[T, L]):
     def _content(self, call: Call) -> bytes:
         return (self._do(call)).content
 
+    def _fetch(self, codec: Any, call: Call) -> Any:
+        return self._decode(codec, call, self._content(call))
+
     def get(self, name: str, *, resource_version: str | None = None) -> T:
-        result: T = self.codec.decode(self._content(self._get(name, resource_version)))
+        result: T = self._fetch(self.codec, self._get(name, resource_version))
         return result
 
     def list(
@@ -57,7 +60,7 @@ class ResourceClient(ResourceBase[T, L]):
         send_initial_events: bool | None = None,
     ) -> L:
         options = {k: v for k, v in locals().items() if k != "self"}
-        result: L = self.list_codec.decode(self._content(self._list(options)))
+        result: L = self._fetch(self.list_codec, self._list(options))
         return result
 
     def list_all(
@@ -84,11 +87,11 @@ class ResourceClient(ResourceBase[T, L]):
                 # The server refuses a resourceVersion together with a continue token (client-go's pager too).
                 page_options.update(resource_version=None, resource_version_match=None)
             try:
-                page = self.list_codec.decode(self._content(self._list(page_options)))
+                page = self._fetch(self.list_codec, self._list(page_options))
             except ExpiredError:
                 if not continue_:
                     raise
-                full = self.list_codec.decode(self._content(self._list(dict(options))))
+                full = self._fetch(self.list_codec, self._list(dict(options)))
                 for item in items_and_continue(full)[0]:
                     if item_key(item) not in seen:
                         yield item
@@ -117,7 +120,7 @@ class ResourceClient(ResourceBase[T, L]):
         iteration, or at once when awaited."""
         options = {k: v for k, v in locals().items() if k not in ("self", "timeout")}
         call = self._watch(options, timeout)
-        return call.configure(self.rest.verb("GET")).watch(self.codec.decode)
+        return call.configure(self.rest.verb("GET")).watch(self._watch_decoder(call))
 
     def create(
         self,
@@ -128,7 +131,7 @@ class ResourceClient(ResourceBase[T, L]):
         field_validation: str | None = None,
     ) -> T:
         options = {"dry_run": dry_run, "field_manager": field_manager, "field_validation": field_validation}
-        result: T = self.codec.decode(self._content(self._create(obj, options)))
+        result: T = self._fetch(self.codec, self._create(obj, options))
         return result
 
     def update(
@@ -140,7 +143,7 @@ class ResourceClient(ResourceBase[T, L]):
         field_validation: str | None = None,
     ) -> T:
         options = {"dry_run": dry_run, "field_manager": field_manager, "field_validation": field_validation}
-        result: T = self.codec.decode(self._content(self._update(obj, (), options)))
+        result: T = self._fetch(self.codec, self._update(obj, (), options))
         return result
 
     def update_status(
@@ -152,7 +155,7 @@ class ResourceClient(ResourceBase[T, L]):
         field_validation: str | None = None,
     ) -> T:
         options = {"dry_run": dry_run, "field_manager": field_manager, "field_validation": field_validation}
-        result: T = self.codec.decode(self._content(self._update(obj, ("status",), options)))
+        result: T = self._fetch(self.codec, self._update(obj, ("status",), options))
         return result
 
     def patch(
@@ -181,7 +184,7 @@ class ResourceClient(ResourceBase[T, L]):
             subresource=sub,
             params=params,
         )
-        result: T = self.codec.decode(self._content(call))
+        result: T = self._fetch(self.codec, call)
         return result
 
     def apply(
@@ -196,7 +199,7 @@ class ResourceClient(ResourceBase[T, L]):
         """Server-side apply of an apply configuration (or dict) naming its object in metadata."""
         options = {"field_manager": field_manager, "force": force, "dry_run": dry_run}
         options["field_validation"] = field_validation
-        result: T = self.codec.decode(self._content(self._apply(config, (), options)))
+        result: T = self._fetch(self.codec, self._apply(config, (), options))
         return result
 
     def apply_status(
@@ -210,7 +213,7 @@ class ResourceClient(ResourceBase[T, L]):
     ) -> T:
         options = {"field_manager": field_manager, "force": force, "dry_run": dry_run}
         options["field_validation"] = field_validation
-        result: T = self.codec.decode(self._content(self._apply(config, ("status",), options)))
+        result: T = self._fetch(self.codec, self._apply(config, ("status",), options))
         return result
 
     def delete(
@@ -267,7 +270,7 @@ class ResourceClient(ResourceBase[T, L]):
         params: Sequence[tuple[str, Any]] | None = None,
     ) -> R:
         call = self._sub("GET", name, subresource, None, params)
-        result: R = response_codec(response_type).decode(self._content(call))
+        result: R = self._fetch(response_codec(response_type), call)
         return result
 
     def create_subresource(
@@ -283,7 +286,7 @@ class ResourceClient(ResourceBase[T, L]):
     ) -> R:
         params = write_query(dry_run=dry_run, field_manager=field_manager, field_validation=field_validation)
         call = self._sub("POST", name, subresource, body, params)
-        result: R = response_codec(response_type).decode(self._content(call))
+        result: R = self._fetch(response_codec(response_type), call)
         return result
 
     def update_subresource(
@@ -299,7 +302,7 @@ class ResourceClient(ResourceBase[T, L]):
     ) -> R:
         params = write_query(dry_run=dry_run, field_manager=field_manager, field_validation=field_validation)
         call = self._sub("PUT", name, subresource, body, params)
-        result: R = response_codec(response_type).decode(self._content(call))
+        result: R = self._fetch(response_codec(response_type), call)
         return result
 
     def patch_subresource(
@@ -327,7 +330,7 @@ class ResourceClient(ResourceBase[T, L]):
             subresource=tuple(subresource.split("/")),
             params=params,
         )
-        result: R = response_codec(response_type).decode(self._content(call))
+        result: R = self._fetch(response_codec(response_type), call)
         return result
 
     def get_subresource_text(

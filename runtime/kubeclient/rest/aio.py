@@ -13,7 +13,7 @@ from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
-from kubeclient.rest.flow import Result, Send, Sleep, Throttle, request_flow
+from kubeclient.rest.flow import Result, Send, Sleep, Throttle, request_flow, transport_error
 from kubeclient.rest.ratelimit import TokenBucket
 from kubeclient.rest.request import PreparedRequest, RequestBuilder, patch_content_type
 from kubeclient.rest.transport import client_kwargs, request_extensions, request_timeout
@@ -219,10 +219,12 @@ class AsyncWatch(Generic[T]):
                 if not self._pending:
                     raise
                 break
-            except (httpx.StreamError, httpx.TransportError):
+            except (httpx.StreamError, httpx.TransportError) as exc:
                 if self._closed:
                     raise StopAsyncIteration from None
                 await self.aclose()
+                if isinstance(exc, httpx.TransportError):
+                    raise transport_error(exc) from None
                 raise
             self._pending.extend(self._decoder.feed(chunk))
         event = self._pending.popleft()

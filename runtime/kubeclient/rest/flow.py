@@ -12,14 +12,22 @@ send differs. Retry rules, semantics §4:
 from __future__ import annotations
 
 import errno
+import socket
+import ssl
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import httpx
 import msgspec
 
-from kubeclient.errors import error_from_response
+from kubeclient.errors import (
+    CannotConnectError,
+    RequestTimeoutError,
+    TLSError,
+    TransportError,
+    error_from_response,
+)
 from kubeclient.rest.request import PreparedRequest
 from kubeclient.rest.warnings import Warning, WarningHandler, parse_warning_headers
 
@@ -33,6 +41,7 @@ __all__ = [
     "is_retryable_transport_error",
     "request_flow",
     "retry_after_header",
+    "transport_error",
 ]
 
 MAX_RETRIES = 10
@@ -84,6 +93,76 @@ def is_retryable_transport_error(exc: BaseException) -> bool:
         text = str(exc).lower()
         return "reset" in text or "eof" in text or not text
     return False
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and cause not in chain:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    return chain
+
+
+def _os_reason(err: OSError) -> str:
+    """`connection refused` from `[Errno 111] Connection refused`; a resolver error says what did not resolve."""
+    text = err.strerror or str(err) or type(err).__name__
+    text = text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
+    if isinstance(err, socket.gaierror):
+        return f"the host name did not resolve ({text})"
+    return text
+
+
+def _tls_reason(err: ssl.SSLError) -> str:
+    if isinstance(err, ssl.SSLCertVerificationError):
+        detail = err.verify_message or err.reason or "certificate verify failed"
+        return f"the server's certificate did not verify: {detail} (check certificate-authority in the kubeconfig)"
+    return f"{err.reason or err}".lower().replace("_", " ")
+
+
+def transport_error(exc: httpx.TransportError, method: str = "", path: str = "") -> TransportError:
+    """One line for a failed request: the server (or the request, for timeouts) and the cause.
+
+    httpx words these as `[Errno 111] Connection refused` without the address; the user needs the address first.
+    """
+    try:
+        url = exc.request.url
+        method = exc.request.method
+        timeouts = exc.request.extensions.get("timeout") or {}
+    except RuntimeError:  # an error raised before httpx attached the request
+        url = httpx.URL(path)
+        timeouts = {}
+    server = f"{url.scheme}://{url.netloc.decode('ascii')}" if url.scheme else str(url)
+    request = f"{method} {url}"
+    chain = _causes(exc)
+    tls = next((c for c in chain if isinstance(c, ssl.SSLError)), None)
+    if isinstance(exc, httpx.TimeoutException):
+        phase = {
+            httpx.ConnectTimeout: ("connect", "no connection to " + server),
+            httpx.ReadTimeout: ("read", "no answer"),
+            httpx.WriteTimeout: ("write", "the request could not be sent"),
+            httpx.PoolTimeout: ("pool", "no free connection in the pool"),
+        }.get(type(exc), ("read", "timed out"))
+        seconds = timeouts.get(phase[0]) if isinstance(timeouts, dict) else None
+        within = f" within {seconds:g} s" if isinstance(seconds, int | float) else ""
+        message = f"{request} timed out: {phase[1]}{within}"
+        return RequestTimeoutError(message, method=method, url=str(url), cause=exc)
+    if tls is not None:
+        message = f"TLS handshake with {server} failed: {_tls_reason(tls)}"
+        return TLSError(message, method=method, url=str(url), cause=exc)
+    if isinstance(exc, httpx.ConnectError):
+        os_err = next((c for c in chain if isinstance(c, OSError)), None)
+        reason = _os_reason(os_err) if os_err is not None else (str(exc) or type(exc).__name__)
+        return CannotConnectError(f"cannot connect to {server}: {reason}", method=method, url=str(url), cause=exc)
+    reason = str(exc) or type(exc).__name__
+    return TransportError(f"{request} failed: {reason}", method=method, url=str(url), cause=exc)
+
+
+def _raise_transport(exc: httpx.TransportError, request: PreparedRequest) -> NoReturn:
+    err = transport_error(exc, request.method, request.path)
+    # The httpx/httpcore chain runs to some 70 lines; `err.cause` keeps it for whoever needs it.
+    err.__suppress_context__ = True
+    raise err
 
 
 @dataclass
@@ -163,7 +242,7 @@ def request_flow(
                     on_retry(attempt, f"{type(exc).__name__}: {exc}")
                 yield Sleep(reset_retry_delay)
                 continue
-            raise
+            _raise_transport(exc, request)
         warnings = _handle_warnings(response, warning_handler)
         code = response.status_code
         retry_after = retry_after_header(response.headers)
