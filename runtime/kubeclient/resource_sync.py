@@ -15,7 +15,7 @@ import httpx
 
 from kubeclient.errors import ExpiredError
 from kubeclient.resource_base import DEFAULT_PAGE_SIZE, ResourceBase, item_key, items_and_continue, response_codec
-from kubeclient.resource_plan import Call, patch_call, write_query
+from kubeclient.resource_plan import Call, FieldSelectorLike, SelectorLike, patch_call, write_query
 from kubeclient.rest.client import RESTClient, Watch
 from kubeclient.rest.flow import Result
 
@@ -49,8 +49,8 @@ class ResourceClient(ResourceBase[T, L]):
     def list(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: SelectorLike | None = None,
+        field_selector: FieldSelectorLike | None = None,
         resource_version: str | None = None,
         resource_version_match: str | None = None,
         timeout_seconds: int | None = None,
@@ -66,13 +66,17 @@ class ResourceClient(ResourceBase[T, L]):
     def list_all(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: SelectorLike | None = None,
+        field_selector: FieldSelectorLike | None = None,
         resource_version: str | None = None,
         resource_version_match: str | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        limit: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
     ) -> Iterator[T]:
-        """Every item, page by page; an expired continue token (410) falls back to one full list."""
+        """Every item, `limit` at a time (the page size, as client-go's ListOptions.Limit under its pager; `page_size`
+        is the older name); an expired continue token (410) falls back to one full list."""
+        if page_size is not None:
+            limit = page_size
         options: dict[str, Any] = {
             "label_selector": label_selector,
             "field_selector": field_selector,
@@ -82,7 +86,7 @@ class ResourceClient(ResourceBase[T, L]):
         seen: set[str] = set()
         continue_ = ""
         while True:
-            page_options = dict(options, limit=page_size, continue_=continue_)
+            page_options = dict(options, limit=limit, continue_=continue_)
             if continue_:
                 # The server refuses a resourceVersion together with a continue token (client-go's pager too).
                 page_options.update(resource_version=None, resource_version_match=None)
@@ -106,8 +110,8 @@ class ResourceClient(ResourceBase[T, L]):
     def watch(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: SelectorLike | None = None,
+        field_selector: FieldSelectorLike | None = None,
         resource_version: str | None = None,
         resource_version_match: str | None = None,
         timeout_seconds: int | None = None,
@@ -236,8 +240,8 @@ class ResourceClient(ResourceBase[T, L]):
     def delete_collection(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: SelectorLike | None = None,
+        field_selector: FieldSelectorLike | None = None,
         resource_version: str | None = None,
         resource_version_match: str | None = None,
         timeout_seconds: int | None = None,

@@ -60,8 +60,9 @@ class AutoscalingV2Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def horizontal_pod_autoscalers(self, namespace: str) -> HorizontalPodAutoscalerClient:
-        """horizontalpodautoscalers in `namespace` ("" = every namespace, for list and watch)."""
+    def horizontal_pod_autoscalers(self, namespace: str = "") -> HorizontalPodAutoscalerClient:
+        """horizontalpodautoscalers in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return HorizontalPodAutoscalerClient(self.rest, namespace)
 
 
@@ -88,6 +89,7 @@ class AsyncAutoscalingV2Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def horizontal_pod_autoscalers(self, namespace: str) -> AsyncHorizontalPodAutoscalerClient:
-        """horizontalpodautoscalers in `namespace` ("" = every namespace, for list and watch)."""
+    def horizontal_pod_autoscalers(self, namespace: str = "") -> AsyncHorizontalPodAutoscalerClient:
+        """horizontalpodautoscalers in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncHorizontalPodAutoscalerClient(self.rest, namespace)

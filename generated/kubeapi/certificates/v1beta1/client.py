@@ -91,8 +91,9 @@ class CertificatesV1beta1Client:
     def cluster_trust_bundles(self) -> ClusterTrustBundleClient:
         return ClusterTrustBundleClient(self.rest)
 
-    def pod_certificate_requests(self, namespace: str) -> PodCertificateRequestClient:
-        """podcertificaterequests in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_certificate_requests(self, namespace: str = "") -> PodCertificateRequestClient:
+        """podcertificaterequests in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return PodCertificateRequestClient(self.rest, namespace)
 
 
@@ -133,6 +134,7 @@ class AsyncCertificatesV1beta1Client:
     def cluster_trust_bundles(self) -> AsyncClusterTrustBundleClient:
         return AsyncClusterTrustBundleClient(self.rest)
 
-    def pod_certificate_requests(self, namespace: str) -> AsyncPodCertificateRequestClient:
-        """podcertificaterequests in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_certificate_requests(self, namespace: str = "") -> AsyncPodCertificateRequestClient:
+        """podcertificaterequests in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncPodCertificateRequestClient(self.rest, namespace)

@@ -59,8 +59,9 @@ class CoordinationV1Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def leases(self, namespace: str) -> LeaseClient:
-        """leases in `namespace` ("" = every namespace, for list and watch)."""
+    def leases(self, namespace: str = "") -> LeaseClient:
+        """leases in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return LeaseClient(self.rest, namespace)
 
 
@@ -86,6 +87,7 @@ class AsyncCoordinationV1Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def leases(self, namespace: str) -> AsyncLeaseClient:
-        """leases in `namespace` ("" = every namespace, for list and watch)."""
+    def leases(self, namespace: str = "") -> AsyncLeaseClient:
+        """leases in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncLeaseClient(self.rest, namespace)

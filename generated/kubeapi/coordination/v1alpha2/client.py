@@ -59,8 +59,9 @@ class CoordinationV1alpha2Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def lease_candidates(self, namespace: str) -> LeaseCandidateClient:
-        """leasecandidates in `namespace` ("" = every namespace, for list and watch)."""
+    def lease_candidates(self, namespace: str = "") -> LeaseCandidateClient:
+        """leasecandidates in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return LeaseCandidateClient(self.rest, namespace)
 
 
@@ -86,6 +87,7 @@ class AsyncCoordinationV1alpha2Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def lease_candidates(self, namespace: str) -> AsyncLeaseCandidateClient:
-        """leasecandidates in `namespace` ("" = every namespace, for list and watch)."""
+    def lease_candidates(self, namespace: str = "") -> AsyncLeaseCandidateClient:
+        """leasecandidates in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncLeaseCandidateClient(self.rest, namespace)

@@ -59,8 +59,9 @@ class DiscoveryV1Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def endpoint_slices(self, namespace: str) -> EndpointSliceClient:
-        """endpointslices in `namespace` ("" = every namespace, for list and watch)."""
+    def endpoint_slices(self, namespace: str = "") -> EndpointSliceClient:
+        """endpointslices in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return EndpointSliceClient(self.rest, namespace)
 
 
@@ -86,6 +87,7 @@ class AsyncDiscoveryV1Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def endpoint_slices(self, namespace: str) -> AsyncEndpointSliceClient:
-        """endpointslices in `namespace` ("" = every namespace, for list and watch)."""
+    def endpoint_slices(self, namespace: str = "") -> AsyncEndpointSliceClient:
+        """endpointslices in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncEndpointSliceClient(self.rest, namespace)

@@ -62,8 +62,9 @@ class EventsV1Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def events(self, namespace: str) -> EventClient:
-        """events in `namespace` ("" = every namespace, for list and watch)."""
+    def events(self, namespace: str = "") -> EventClient:
+        """events in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return EventClient(self.rest, namespace)
 
 
@@ -92,6 +93,7 @@ class AsyncEventsV1Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def events(self, namespace: str) -> AsyncEventClient:
-        """events in `namespace` ("" = every namespace, for list and watch)."""
+    def events(self, namespace: str = "") -> AsyncEventClient:
+        """events in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncEventClient(self.rest, namespace)

@@ -59,8 +59,9 @@ class PolicyV1Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def pod_disruption_budgets(self, namespace: str) -> PodDisruptionBudgetClient:
-        """poddisruptionbudgets in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_disruption_budgets(self, namespace: str = "") -> PodDisruptionBudgetClient:
+        """poddisruptionbudgets in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return PodDisruptionBudgetClient(self.rest, namespace)
 
 
@@ -86,6 +87,7 @@ class AsyncPolicyV1Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def pod_disruption_budgets(self, namespace: str) -> AsyncPodDisruptionBudgetClient:
-        """poddisruptionbudgets in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_disruption_budgets(self, namespace: str = "") -> AsyncPodDisruptionBudgetClient:
+        """poddisruptionbudgets in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncPodDisruptionBudgetClient(self.rest, namespace)

@@ -156,12 +156,14 @@ class RbacV1Client:
     def cluster_roles(self) -> ClusterRoleClient:
         return ClusterRoleClient(self.rest)
 
-    def role_bindings(self, namespace: str) -> RoleBindingClient:
-        """rolebindings in `namespace` ("" = every namespace, for list and watch)."""
+    def role_bindings(self, namespace: str = "") -> RoleBindingClient:
+        """rolebindings in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return RoleBindingClient(self.rest, namespace)
 
-    def roles(self, namespace: str) -> RoleClient:
-        """roles in `namespace` ("" = every namespace, for list and watch)."""
+    def roles(self, namespace: str = "") -> RoleClient:
+        """roles in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return RoleClient(self.rest, namespace)
 
 
@@ -239,10 +241,12 @@ class AsyncRbacV1Client:
     def cluster_roles(self) -> AsyncClusterRoleClient:
         return AsyncClusterRoleClient(self.rest)
 
-    def role_bindings(self, namespace: str) -> AsyncRoleBindingClient:
-        """rolebindings in `namespace` ("" = every namespace, for list and watch)."""
+    def role_bindings(self, namespace: str = "") -> AsyncRoleBindingClient:
+        """rolebindings in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncRoleBindingClient(self.rest, namespace)
 
-    def roles(self, namespace: str) -> AsyncRoleClient:
-        """roles in `namespace` ("" = every namespace, for list and watch)."""
+    def roles(self, namespace: str = "") -> AsyncRoleClient:
+        """roles in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncRoleClient(self.rest, namespace)

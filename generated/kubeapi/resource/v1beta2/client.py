@@ -179,12 +179,14 @@ class ResourceV1beta2Client:
     def device_taint_rules(self) -> DeviceTaintRuleClient:
         return DeviceTaintRuleClient(self.rest)
 
-    def resource_claim_templates(self, namespace: str) -> ResourceClaimTemplateClient:
-        """resourceclaimtemplates in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_claim_templates(self, namespace: str = "") -> ResourceClaimTemplateClient:
+        """resourceclaimtemplates in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ResourceClaimTemplateClient(self.rest, namespace)
 
-    def resource_claims(self, namespace: str) -> ResourceClaimClient:
-        """resourceclaims in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_claims(self, namespace: str = "") -> ResourceClaimClient:
+        """resourceclaims in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ResourceClaimClient(self.rest, namespace)
 
     def resource_slices(self) -> ResourceSliceClient:
@@ -274,12 +276,14 @@ class AsyncResourceV1beta2Client:
     def device_taint_rules(self) -> AsyncDeviceTaintRuleClient:
         return AsyncDeviceTaintRuleClient(self.rest)
 
-    def resource_claim_templates(self, namespace: str) -> AsyncResourceClaimTemplateClient:
-        """resourceclaimtemplates in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_claim_templates(self, namespace: str = "") -> AsyncResourceClaimTemplateClient:
+        """resourceclaimtemplates in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncResourceClaimTemplateClient(self.rest, namespace)
 
-    def resource_claims(self, namespace: str) -> AsyncResourceClaimClient:
-        """resourceclaims in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_claims(self, namespace: str = "") -> AsyncResourceClaimClient:
+        """resourceclaims in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncResourceClaimClient(self.rest, namespace)
 
     def resource_slices(self) -> AsyncResourceSliceClient:

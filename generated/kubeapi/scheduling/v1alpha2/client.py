@@ -84,12 +84,14 @@ class SchedulingV1alpha2Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def pod_groups(self, namespace: str) -> PodGroupClient:
-        """podgroups in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_groups(self, namespace: str = "") -> PodGroupClient:
+        """podgroups in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return PodGroupClient(self.rest, namespace)
 
-    def workloads(self, namespace: str) -> WorkloadClient:
-        """workloads in `namespace` ("" = every namespace, for list and watch)."""
+    def workloads(self, namespace: str = "") -> WorkloadClient:
+        """workloads in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return WorkloadClient(self.rest, namespace)
 
 
@@ -128,10 +130,12 @@ class AsyncSchedulingV1alpha2Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def pod_groups(self, namespace: str) -> AsyncPodGroupClient:
-        """podgroups in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_groups(self, namespace: str = "") -> AsyncPodGroupClient:
+        """podgroups in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncPodGroupClient(self.rest, namespace)
 
-    def workloads(self, namespace: str) -> AsyncWorkloadClient:
-        """workloads in `namespace` ("" = every namespace, for list and watch)."""
+    def workloads(self, namespace: str = "") -> AsyncWorkloadClient:
+        """workloads in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncWorkloadClient(self.rest, namespace)

@@ -216,8 +216,9 @@ class StorageV1Client:
     def csi_nodes(self) -> CSINodeClient:
         return CSINodeClient(self.rest)
 
-    def csi_storage_capacities(self, namespace: str) -> CSIStorageCapacityClient:
-        """csistoragecapacities in `namespace` ("" = every namespace, for list and watch)."""
+    def csi_storage_capacities(self, namespace: str = "") -> CSIStorageCapacityClient:
+        """csistoragecapacities in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return CSIStorageCapacityClient(self.rest, namespace)
 
     def storage_classes(self) -> StorageClassClient:
@@ -336,8 +337,9 @@ class AsyncStorageV1Client:
     def csi_nodes(self) -> AsyncCSINodeClient:
         return AsyncCSINodeClient(self.rest)
 
-    def csi_storage_capacities(self, namespace: str) -> AsyncCSIStorageCapacityClient:
-        """csistoragecapacities in `namespace` ("" = every namespace, for list and watch)."""
+    def csi_storage_capacities(self, namespace: str = "") -> AsyncCSIStorageCapacityClient:
+        """csistoragecapacities in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncCSIStorageCapacityClient(self.rest, namespace)
 
     def storage_classes(self) -> AsyncStorageClassClient:
