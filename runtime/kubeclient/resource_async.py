@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
-
-import httpx
 
 from kubeclient.errors import ExpiredError
 from kubeclient.resource_base import DEFAULT_PAGE_SIZE, ResourceBase, item_key, items_and_continue, response_codec
 from kubeclient.resource_plan import Call, FieldSelectorLike, SelectorLike, patch_call, write_query
-from kubeclient.rest.aio import AsyncRESTClient, AsyncWatch
+from kubeclient.rest.aio import AsyncRESTClient, AsyncStream, AsyncWatch
 from kubeclient.rest.flow import Result
 
 __all__ = ["AsyncResourceClient"]
@@ -351,7 +348,8 @@ class AsyncResourceClient(ResourceBase[T, L]):
         *,
         params: Sequence[tuple[str, Any]] | None = None,
         timeout: float | None = None,
-    ) -> AbstractAsyncContextManager[httpx.Response]:
-        """An open streamed subresource (pods/log?follow=true); read its lines inside the block."""
+    ) -> AsyncStream:
+        """A streamed subresource (pods/log?follow=true): `async for line in ...` (the connection closes when the loop
+        or an `async with` block ends); `aiter_bytes()` for the raw bytes."""
         call = dataclasses.replace(self._sub("GET", name, subresource, None, params), timeout=timeout)
         return call.configure(self.rest.verb("GET")).stream()

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
 from typing import Any, TypeVar
-
-import httpx
 
 from kubeclient.errors import ExpiredError
 from kubeclient.resource_base import DEFAULT_PAGE_SIZE, ResourceBase, item_key, items_and_continue, response_codec
 from kubeclient.resource_plan import Call, FieldSelectorLike, SelectorLike, patch_call, write_query
-from kubeclient.rest.client import RESTClient, Watch
+from kubeclient.rest.client import RESTClient, Stream, Watch
 from kubeclient.rest.flow import Result
 
 __all__ = ["ResourceClient"]
@@ -351,7 +348,8 @@ class ResourceClient(ResourceBase[T, L]):
         *,
         params: Sequence[tuple[str, Any]] | None = None,
         timeout: float | None = None,
-    ) -> AbstractContextManager[httpx.Response]:
-        """An open streamed subresource (pods/log?follow=true); read its lines inside the block."""
+    ) -> Stream:
+        """A streamed subresource (pods/log?follow=true): `for line in ...` (the connection closes when the loop
+        or an `with` block ends); `aiter_bytes()` for the raw bytes."""
         call = dataclasses.replace(self._sub("GET", name, subresource, None, params), timeout=timeout)
         return call.configure(self.rest.verb("GET")).stream()

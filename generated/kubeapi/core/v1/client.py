@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.authentication.v1 import models as _kubeapi_authentication_v1
 from kubeapi.autoscaling.v1 import models as _kubeapi_autoscaling_v1
@@ -657,8 +656,9 @@ class PodClient(ResourceClient[Pod, PodList]):
         tail_lines: int | None = None,
         timestamps: bool | None = None,
         timeout: float | None = None,
-    ) -> AbstractContextManager[httpx.Response]:
-        """log of the object `name` as an open stream (use `follow=True` to keep reading)."""
+    ) -> Stream:
+        """log of the object `name` as a stream of lines (`follow=True` keeps reading); the
+        connection closes when the loop or the `with` block ends."""
         return self.stream_subresource(
             name,
             "log",
@@ -1343,8 +1343,9 @@ class AsyncPodClient(AsyncResourceClient[Pod, PodList]):
         tail_lines: int | None = None,
         timestamps: bool | None = None,
         timeout: float | None = None,
-    ) -> AbstractAsyncContextManager[httpx.Response]:
-        """log of the object `name` as an open stream (use `follow=True` to keep reading)."""
+    ) -> AsyncStream:
+        """log of the object `name` as a stream of lines (`follow=True` keeps reading); the
+        connection closes when the loop or the `async with` block ends."""
         return self.stream_subresource(
             name,
             "log",
