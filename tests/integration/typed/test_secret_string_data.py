@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import base64
 
+from tests.integration.backends import Backend
+
 from kubeapi import Clientset
 from kubeapi.core.v1 import Secret
 from kubeapi.meta.v1 import ObjectMeta
-from tests.integration.backends import Backend
 
 
 def b64(text: str) -> str:
