@@ -93,7 +93,7 @@ class Lister:
             raise not_found_error(self.resource, name)
         return obj
 
-    def namespaced(self, namespace: str) -> NamespaceLister:
+    def namespaced(self, namespace: str = "") -> NamespaceLister:
         return NamespaceLister(self.indexer, self.resource, namespace)
 
 

@@ -3,15 +3,16 @@ namespace" meaning every namespace on the typed, dynamic and lister sides (clien
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 
 import pytest
 from tests.integration.backends import Backend
 
-from kubeapi import Clientset
+from kubeapi import AsyncClientset, Clientset
 from kubeapi.core.v1 import ConfigMap
-from kubeapi.informers import SharedInformerFactory
+from kubeapi.informers import AsyncSharedInformerFactory, SharedInformerFactory
 from kubeapi.meta.v1 import LabelSelector, ObjectMeta
 from kubeclient import GVR, labels
 from kubeclient.dynamic import DynamicClient
@@ -98,3 +99,21 @@ def test_an_informer_requested_after_start_is_started(
             factory.shutdown()
     late = [r.getMessage() for r in caplog.records if "requested after the factory started" in r.getMessage()]
     assert len(late) == 1 and "configmaps" in late[0]
+
+
+def test_an_async_informer_requested_after_start_is_started(seeded: tuple[Backend, str]) -> None:
+    backend, run = seeded
+
+    async def scenario() -> None:
+        async with AsyncClientset.for_config(backend.config()) as acs:
+            factory = AsyncSharedInformerFactory(acs, namespace=backend.namespace)
+            factory.start()
+            try:
+                lister = factory.core_v1.config_maps().lister()
+                synced = await factory.wait_for_cache_sync(timeout=20)
+                assert list(synced.values()) == [True]
+                assert _names(lister.config_maps().list(f"run={run}")) == [f"db-{run}", f"web-{run}"]
+            finally:
+                await factory.shutdown()
+
+    asyncio.run(scenario())
