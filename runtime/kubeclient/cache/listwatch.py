@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from kubeclient.cache.tolerant import SKIPPED, tolerant_client
+from kubeclient.cache.tolerant import tolerant_client, usable_event
 from kubeclient.schema import GVR, api_path_prefix
 
 __all__ = [
@@ -164,10 +164,10 @@ class _IteratorStream:
         return self
 
     def __next__(self) -> Any:
-        event = next(self._iter)
-        while getattr(event, "object", None) is SKIPPED:
-            event = next(self._iter)
-        return event
+        while True:
+            event = usable_event(next(self._iter))
+            if event is not None:
+                return event
 
     def close(self) -> None:
         closer = getattr(self._source, "close", None)
@@ -188,10 +188,10 @@ class _AsyncIteratorStream:
         return self
 
     async def __anext__(self) -> Any:
-        event = await self._iter.__anext__()
-        while getattr(event, "object", None) is SKIPPED:
-            event = await self._iter.__anext__()
-        return event
+        while True:
+            event = usable_event(await self._iter.__anext__())
+            if event is not None:
+                return event
 
     async def aclose(self) -> None:
         closer = getattr(self._source, "aclose", None)

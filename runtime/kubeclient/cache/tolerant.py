@@ -4,8 +4,10 @@ A typed client raises `ResponseDecodeError` when an answer does not fit its mode
 thing. An informer holds everything it is given; one object stored by an older schema (or written by a newer
 controller) must not keep the other thousand out of the cache. `tolerant_client(client)` returns a copy of a
 `ResourceClient` whose list decoding falls back to item by item and whose watch decoding marks an undecodable
-object `SKIPPED`; `ResourceListWatch` drops those events. Each bad object is logged once per resourceVersion with
-its key and the JSON path that did not fit.
+object `Skipped`; `ResourceListWatch` drops those events, except a DELETED one, which it passes on with the object
+cut down to its apiVersion, kind and metadata (so the cache forgets it by key). Each bad object is logged once per
+resourceVersion with its key and the JSON path that did not fit. An ADDED or MODIFIED object left out of a watch
+leaves the cache as it was (the last version that decoded, if any) until the next relist leaves it out too.
 """
 
 from __future__ import annotations
@@ -17,11 +19,34 @@ from typing import Any
 
 import msgspec
 
-__all__ = ["SKIPPED", "tolerant_client"]
+__all__ = ["Skipped", "tolerant_client", "usable_event"]
 
 logger = logging.getLogger("kubeclient.cache")
 
-SKIPPED: Any = type("Skipped", (), {"__repr__": lambda self: "SKIPPED"})()
+
+class Skipped:
+    """An object the model could not hold; `stub` is it cut down to apiVersion, kind and metadata (None if even that
+    does not decode)."""
+
+    __slots__ = ("stub",)
+
+    def __init__(self, stub: Any) -> None:
+        self.stub = stub
+
+    def __repr__(self) -> str:
+        return "Skipped()"
+
+
+def usable_event(event: Any) -> Any:
+    """The event to hand on, or None to drop it: a DELETED event of an undecodable object carries its stub."""
+    obj = getattr(event, "object", None)
+    if not isinstance(obj, Skipped):
+        return event
+    if event.type == "DELETED" and obj.stub is not None:
+        return type(event)(event.type, obj.stub)
+    return None
+
+
 _raw_decoder = msgspec.json.Decoder()
 # How many (key, resourceVersion) pairs a client remembers having logged; past it the memory starts afresh.
 _LOGGED_LIMIT = 10_000
@@ -64,17 +89,27 @@ def _item_decoder(item_type: type[Any]) -> Any:
 
 
 class _TolerantItemCodec:
-    def __init__(self, inner: Any, bad: _BadObjects) -> None:
+    def __init__(self, inner: Any, item_type: type[Any], bad: _BadObjects) -> None:
         self.inner = inner
         self.type = getattr(inner, "type", None)
+        self._item = _item_decoder(item_type)
         self._bad = bad
 
     def decode(self, data: bytes) -> Any:
         try:
             return self.inner.decode(data)
         except msgspec.ValidationError as exc:
-            self._bad.report(_raw_decoder.decode(data), exc)
-            return SKIPPED
+            raw = _raw_decoder.decode(data)
+            self._bad.report(raw, exc)
+            return Skipped(self._stub(raw))
+
+    def _stub(self, raw: Any) -> Any:
+        if not isinstance(raw, dict):
+            return None
+        try:
+            return self._item({k: raw[k] for k in ("apiVersion", "kind", "metadata") if k in raw})
+        except (msgspec.ValidationError, ValueError, TypeError):
+            return None
 
 
 class _TolerantListCodec:
@@ -112,6 +147,6 @@ def tolerant_client(client: Any) -> Any:
     resource = getattr(info, "plural", "objects")
     bad = _BadObjects(resource, getattr(item_type, "__name__", "the model"))
     clone = copy.copy(client)
-    clone.codec = _TolerantItemCodec(codec, bad)
+    clone.codec = _TolerantItemCodec(codec, item_type, bad)
     clone.list_codec = _TolerantListCodec(client.list_codec, item_type, bad)
     return clone

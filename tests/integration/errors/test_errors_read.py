@@ -138,7 +138,7 @@ def test_an_informer_keeps_the_items_that_decode(backend: Backend, caplog: pytes
     caplog.set_level(logging.ERROR, logger="kubeclient.cache")
     with Clientset.for_config(backend.config()) as cs:
         _seed(cs, ns, **{"i-one": {}, "i-bad": {"n": "one"}, "i-two": {}})
-        for use_watch_list in (True, False):
+        for use_watch_list in (True, False):  # initial state from a watch-list stream, then from a paged list
             caplog.clear()
             informer = SharedIndexInformer(ResourceListWatch(_strict(cs, ns)), use_watch_list=use_watch_list)
             informer.start()
@@ -147,7 +147,7 @@ def test_an_informer_keeps_the_items_that_decode(backend: Backend, caplog: pytes
                 while not informer.has_synced() and time.monotonic() < deadline:
                     time.sleep(0.05)
                 assert informer.has_synced()
-                expected = [f"{ns}/i-one", f"{ns}/i-two"] + ([] if use_watch_list else [f"{ns}/i-three"])
+                expected = [f"{ns}/i-one", f"{ns}/i-two"]
                 assert sorted(informer.get_store().list_keys()) == sorted(expected)
                 # The rest stays in sync: a later object arrives, the bad one is reported once per version.
                 if use_watch_list:
@@ -155,8 +155,18 @@ def test_an_informer_keeps_the_items_that_decode(backend: Backend, caplog: pytes
                     while f"{ns}/i-three" not in informer.get_store().list_keys() and time.monotonic() < deadline:
                         time.sleep(0.05)
                     assert f"{ns}/i-three" in informer.get_store().list_keys()
+                    # A cached object that turns undecodable keeps its last good version; its deletion (an event
+                    # whose object does not decode either) still removes it.
+                    cms = cs.core_v1.config_maps(ns)
+                    cms.patch("i-three", {"data": {"n": "three"}})
+                    cms.delete("i-three")
+                    while f"{ns}/i-three" in informer.get_store().list_keys() and time.monotonic() < deadline:
+                        time.sleep(0.05)
+                    assert f"{ns}/i-three" not in informer.get_store().list_keys()
             finally:
                 informer.stop(5)
             bad = [r for r in caplog.records if f"{ns}/i-bad" in r.getMessage()]
             assert len(bad) == 1, [r.getMessage() for r in caplog.records]
+            if use_watch_list:  # the modification and the deletion of i-three: two versions, one line each
+                assert len([r for r in caplog.records if f"{ns}/i-three" in r.getMessage()]) == 2
             assert "configmaps" in bad[0].getMessage() and "does not fit StrictConfigMap" in bad[0].getMessage()
