@@ -73,7 +73,7 @@ def decode_error(exc: Exception, info: ResourceInfo, call: Call, codec: Any, pre
     """A msgspec error on a 2xx answer, as one line naming the verb, the resource, the request and the JSON path."""
     verb = _VERBS.get(call.method, call.method.lower())
     if call.method == "GET" and call.name is None:
-        verb = "list"
+        verb = "watch" if any(key == "watch" and value for key, value in call.params) else "list"
     elif call.method == "DELETE" and call.name is None:
         verb = "delete_collection"
     resource = f"{info.plural}.{info.group}" if info.group else info.plural

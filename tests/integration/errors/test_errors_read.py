@@ -29,6 +29,7 @@ from kubeclient.errors import (
 from kubeclient.resource import ResourceClient
 from kubeclient.resource_plan import ModelCodec, ResourceInfo
 from kubeclient.rest import RESTClient
+from kubeclient.watch import WatchDecodeError
 
 
 def _closed_port() -> int:
@@ -170,3 +171,17 @@ def test_an_informer_keeps_the_items_that_decode(backend: Backend, caplog: pytes
             if use_watch_list:  # the modification and the deletion of i-three: two versions, one line each
                 assert len([r for r in caplog.records if f"{ns}/i-three" in r.getMessage()]) == 2
             assert "configmaps" in bad[0].getMessage() and "does not fit StrictConfigMap" in bad[0].getMessage()
+
+
+def test_a_watch_event_that_does_not_fit_names_the_watch(backend: Backend) -> None:
+    ns = backend.namespace
+    with Clientset.for_config(backend.config()) as cs:
+        _seed(cs, ns, **{"w-bad": {"n": "one"}})
+        with pytest.raises(WatchDecodeError) as info:
+            for _ in _strict(cs, ns).watch(timeout_seconds=5):
+                pass
+    message = str(info.value)
+    assert message.startswith(
+        f'cannot decode the object of a ADDED event: cannot decode the answer to watch configmaps in namespace "{ns}"'
+    )
+    assert message.endswith("as StrictConfigMap: Expected `int`, got `str` at $.data[...]")
