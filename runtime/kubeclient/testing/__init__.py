@@ -8,6 +8,9 @@
 The real thing beside it: `ControlPlane` (kubeclient.testing.envtest) runs etcd + kube-apiserver from envtest-style
 binaries; use it where exact server behaviour matters, the fake where speed and fault injection do.
 
+Needs the `testing` extra (`pip install "kubeclient[testing]"`); names load on first use, and without the extra the
+error says so.
+
 pytest: fixtures `kube_fake` / `kube_fake_session`, `kube_control_plane` / `kube_namespace` (module
 `kubeclient.testing.pytest_plugin`).
 Standalone: `python -m kubeclient.testing serve --port N --kubeconfig-out PATH`.
