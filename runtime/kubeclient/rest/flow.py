@@ -24,10 +24,12 @@ import msgspec
 from kubeclient.errors import (
     CannotConnectError,
     RequestTimeoutError,
+    ResponseDecodeError,
     TLSError,
     TransportError,
     error_from_response,
 )
+from kubeclient.rest.decoding import resolve_json_path
 from kubeclient.rest.request import PreparedRequest
 from kubeclient.rest.warnings import Warning, WarningHandler, parse_warning_headers
 
@@ -189,15 +191,48 @@ class Result:
         return str(self.raw.headers.get("content-type", ""))
 
     def json(self) -> Any:
-        return msgspec.json.decode(self.raw.content) if self.raw.content else None
+        try:
+            return msgspec.json.decode(self.raw.content) if self.raw.content else None
+        except msgspec.DecodeError as exc:
+            raise self._decode_error(exc, "JSON") from None
 
     def into(self, type_: type[T]) -> T:
-        """Decode into a model (its `from_json`), a msgspec Struct or any type msgspec can decode into."""
+        """Decode into a model (its `from_json`), a msgspec Struct or any type msgspec can decode into; a body that
+        does not fit raises `ResponseDecodeError` naming the request and the JSON path."""
         from_json = getattr(type_, "from_json", None)
-        if callable(from_json):
-            decoded: T = from_json(self.raw.content)
-            return decoded
-        return msgspec.json.decode(self.raw.content, type=type_)
+        try:
+            if callable(from_json):
+                decoded: T = from_json(self.raw.content)
+                return decoded
+            return msgspec.json.decode(self.raw.content, type=type_)
+        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            raise self._decode_error(exc, getattr(type_, "__name__", str(type_)), type_) from None
+
+    def _decode_error(self, exc: Exception, into: str, type_: Any = None) -> ResponseDecodeError:
+        request = self.raw.request
+        text = str(exc)
+        at = text.rfind(" - at `")
+        json_path = (
+            text[at + 7 : -1]
+            if at >= 0 and text.endswith("`")
+            else ("$" if isinstance(exc, msgspec.ValidationError) else "")
+        )
+        if "[...]" in json_path:
+            try:
+                json_path = resolve_json_path(type_, self.raw.content, json_path)
+            except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+                pass  # msgspec's own path stands
+        what = text[:at] if at >= 0 else text
+        where = f" at {json_path}" if json_path else ""
+        path = request.url.path
+        return ResponseDecodeError(
+            f"cannot decode the answer to {request.method} {path} as {into}: {what}{where}",
+            resource=path,
+            method=request.method,
+            path=path,
+            json_path=json_path,
+            cause=exc,
+        )
 
     def __repr__(self) -> str:
         return f"<Result {self.status_code} {self.content_type or '-'} {len(self.raw.content)} bytes>"

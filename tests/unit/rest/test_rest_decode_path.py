@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from kubeapi.core.v1 import ConfigMap, PodList
-from kubeclient.resource_base import resolve_json_path
+from kubeclient.rest.decoding import resolve_json_path
 
 
 def test_a_map_value_is_named_by_its_key() -> None:
@@ -29,3 +29,28 @@ def test_what_it_cannot_resolve_stays_as_given() -> None:
     assert resolve_json_path(ConfigMap, b"not json", "$.data[...]") == "$.data[...]"
     assert resolve_json_path(ConfigMap, b'{"data": {"a": "1"}}', "$.data[...]") == "$.data[...]"  # nothing bad
     assert resolve_json_path(ConfigMap, b'{"data": 1}', "$.data") == "$.data"  # no [...] at all
+
+
+def test_rest_client_results_raise_kubeclient_decode_errors() -> None:
+    import httpx
+    import pytest
+
+    from kubeclient.config import Config
+    from kubeclient.errors import ResponseDecodeError
+    from kubeclient.rest import RESTClient
+
+    bodies = {"/api/v1/namespaces/ns/configmaps/x": b'{"data": {"a": 1}}', "/api/v1/namespaces": b"<html>"}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=bodies[request.url.path])
+
+    transport = httpx.MockTransport(handler)
+    with RESTClient.for_config(Config(host="https://kube.test"), transport=transport) as rc:
+        with pytest.raises(ResponseDecodeError) as info:
+            rc.get().namespace("ns").resource("configmaps").name("x").do().into(ConfigMap)
+        assert str(info.value) == (
+            "cannot decode the answer to GET /api/v1/namespaces/ns/configmaps/x as ConfigMap: "
+            "Expected `str`, got `int` at $.data.a"
+        )
+        with pytest.raises(ResponseDecodeError, match=r"^cannot decode the answer to GET /api/v1/namespaces as JSON: "):
+            rc.get().resource("namespaces").do().json()
