@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from kubeclient.errors import ExpiredError
 from kubeclient.resource_base import DEFAULT_PAGE_SIZE, ResourceBase, item_key, items_and_continue, response_codec
-from kubeclient.resource_plan import Call, patch_call, write_query
-from kubeclient.rest.client import RESTClient, Watch
+from kubeclient.resource_plan import Call, FieldSelectorLike, SelectorLike, patch_call, write_query
+from kubeclient.rest.client import RESTClient, Stream, Watch
 from kubeclient.rest.flow import Result
 
 if TYPE_CHECKING:
@@ -44,15 +43,18 @@ class ResourceClient(ResourceBase[T, L]):
     def _content(self, call: Call) -> bytes:
         return (self._do(call)).content
 
+    def _fetch(self, codec: Any, call: Call) -> Any:
+        return self._decode(codec, call, self._content(call))
+
     def get(self, name: str, *, resource_version: str | None = None) -> T:
-        result: T = self.codec.decode(self._content(self._get(name, resource_version)))
+        result: T = self._fetch(self.codec, self._get(name, resource_version))
         return result
 
     def list(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: SelectorLike | None = None,
+        field_selector: FieldSelectorLike | None = None,
         resource_version: str | None = None,
         resource_version_match: str | None = None,
         timeout_seconds: int | None = None,
@@ -62,19 +64,23 @@ class ResourceClient(ResourceBase[T, L]):
         send_initial_events: bool | None = None,
     ) -> L:
         options = {k: v for k, v in locals().items() if k != "self"}
-        result: L = self.list_codec.decode(self._content(self._list(options)))
+        result: L = self._fetch(self.list_codec, self._list(options))
         return result
 
     def list_all(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: SelectorLike | None = None,
+        field_selector: FieldSelectorLike | None = None,
         resource_version: str | None = None,
         resource_version_match: str | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        limit: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
     ) -> Iterator[T]:
-        """Every item, page by page; an expired continue token (410) falls back to one full list."""
+        """Every item, `limit` at a time (the page size, as client-go's ListOptions.Limit under its pager; `page_size`
+        is the older name); an expired continue token (410) falls back to one full list."""
+        if page_size is not None:
+            limit = page_size
         options: dict[str, Any] = {
             "label_selector": label_selector,
             "field_selector": field_selector,
@@ -84,16 +90,16 @@ class ResourceClient(ResourceBase[T, L]):
         seen: set[str] = set()
         continue_ = ""
         while True:
-            page_options = dict(options, limit=page_size, continue_=continue_)
+            page_options = dict(options, limit=limit, continue_=continue_)
             if continue_:
                 # The server refuses a resourceVersion together with a continue token (client-go's pager too).
                 page_options.update(resource_version=None, resource_version_match=None)
             try:
-                page = self.list_codec.decode(self._content(self._list(page_options)))
+                page = self._fetch(self.list_codec, self._list(page_options))
             except ExpiredError:
                 if not continue_:
                     raise
-                full = self.list_codec.decode(self._content(self._list(dict(options))))
+                full = self._fetch(self.list_codec, self._list(dict(options)))
                 for item in items_and_continue(full)[0]:
                     if item_key(item) not in seen:
                         yield item
@@ -108,8 +114,8 @@ class ResourceClient(ResourceBase[T, L]):
     def watch(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: SelectorLike | None = None,
+        field_selector: FieldSelectorLike | None = None,
         resource_version: str | None = None,
         resource_version_match: str | None = None,
         timeout_seconds: int | None = None,
@@ -122,7 +128,7 @@ class ResourceClient(ResourceBase[T, L]):
         iteration, or at once when awaited."""
         options = {k: v for k, v in locals().items() if k not in ("self", "timeout")}
         call = self._watch(options, timeout)
-        return call.configure(self.rest.verb("GET")).watch(self.codec.decode)
+        return call.configure(self.rest.verb("GET")).watch(self._watch_decoder(call))
 
     def create(
         self,
@@ -133,7 +139,7 @@ class ResourceClient(ResourceBase[T, L]):
         field_validation: str | None = None,
     ) -> T:
         options = {"dry_run": dry_run, "field_manager": field_manager, "field_validation": field_validation}
-        result: T = self.codec.decode(self._content(self._create(obj, options)))
+        result: T = self._fetch(self.codec, self._create(obj, options))
         return result
 
     def update(
@@ -145,7 +151,7 @@ class ResourceClient(ResourceBase[T, L]):
         field_validation: str | None = None,
     ) -> T:
         options = {"dry_run": dry_run, "field_manager": field_manager, "field_validation": field_validation}
-        result: T = self.codec.decode(self._content(self._update(obj, (), options)))
+        result: T = self._fetch(self.codec, self._update(obj, (), options))
         return result
 
     def update_status(
@@ -157,7 +163,7 @@ class ResourceClient(ResourceBase[T, L]):
         field_validation: str | None = None,
     ) -> T:
         options = {"dry_run": dry_run, "field_manager": field_manager, "field_validation": field_validation}
-        result: T = self.codec.decode(self._content(self._update(obj, ("status",), options)))
+        result: T = self._fetch(self.codec, self._update(obj, ("status",), options))
         return result
 
     def patch(
@@ -186,7 +192,7 @@ class ResourceClient(ResourceBase[T, L]):
             subresource=sub,
             params=params,
         )
-        result: T = self.codec.decode(self._content(call))
+        result: T = self._fetch(self.codec, call)
         return result
 
     def apply(
@@ -201,7 +207,7 @@ class ResourceClient(ResourceBase[T, L]):
         """Server-side apply of an apply configuration (or dict) naming its object in metadata."""
         options = {"field_manager": field_manager, "force": force, "dry_run": dry_run}
         options["field_validation"] = field_validation
-        result: T = self.codec.decode(self._content(self._apply(config, (), options)))
+        result: T = self._fetch(self.codec, self._apply(config, (), options))
         return result
 
     def apply_status(
@@ -215,7 +221,7 @@ class ResourceClient(ResourceBase[T, L]):
     ) -> T:
         options = {"field_manager": field_manager, "force": force, "dry_run": dry_run}
         options["field_validation"] = field_validation
-        result: T = self.codec.decode(self._content(self._apply(config, ("status",), options)))
+        result: T = self._fetch(self.codec, self._apply(config, ("status",), options))
         return result
 
     def delete(
@@ -238,8 +244,8 @@ class ResourceClient(ResourceBase[T, L]):
     def delete_collection(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: SelectorLike | None = None,
+        field_selector: FieldSelectorLike | None = None,
         resource_version: str | None = None,
         resource_version_match: str | None = None,
         timeout_seconds: int | None = None,
@@ -272,7 +278,7 @@ class ResourceClient(ResourceBase[T, L]):
         params: Sequence[tuple[str, Any]] | None = None,
     ) -> R:
         call = self._sub("GET", name, subresource, None, params)
-        result: R = response_codec(response_type).decode(self._content(call))
+        result: R = self._fetch(response_codec(response_type), call)
         return result
 
     def create_subresource(
@@ -288,7 +294,7 @@ class ResourceClient(ResourceBase[T, L]):
     ) -> R:
         params = write_query(dry_run=dry_run, field_manager=field_manager, field_validation=field_validation)
         call = self._sub("POST", name, subresource, body, params)
-        result: R = response_codec(response_type).decode(self._content(call))
+        result: R = self._fetch(response_codec(response_type), call)
         return result
 
     def update_subresource(
@@ -304,7 +310,7 @@ class ResourceClient(ResourceBase[T, L]):
     ) -> R:
         params = write_query(dry_run=dry_run, field_manager=field_manager, field_validation=field_validation)
         call = self._sub("PUT", name, subresource, body, params)
-        result: R = response_codec(response_type).decode(self._content(call))
+        result: R = self._fetch(response_codec(response_type), call)
         return result
 
     def patch_subresource(
@@ -332,7 +338,7 @@ class ResourceClient(ResourceBase[T, L]):
             subresource=tuple(subresource.split("/")),
             params=params,
         )
-        result: R = response_codec(response_type).decode(self._content(call))
+        result: R = self._fetch(response_codec(response_type), call)
         return result
 
     def get_subresource_text(
@@ -349,8 +355,9 @@ class ResourceClient(ResourceBase[T, L]):
         *,
         params: Sequence[tuple[str, Any]] | None = None,
         timeout: float | None = None,
-    ) -> AbstractContextManager[httpx.Response]:
-        """An open streamed subresource (pods/log?follow=true); read its lines inside the block."""
+    ) -> Stream:
+        """A streamed subresource (pods/log?follow=true): `for line in ...` (the connection closes when the loop
+        or an `with` block ends); `aiter_bytes()` for the raw bytes."""
         call = dataclasses.replace(self._sub("GET", name, subresource, None, params), timeout=timeout)
         return call.configure(self.rest.verb("GET")).stream()
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -130,6 +131,19 @@ def _service(obj: Obj) -> None:
             port.setdefault("targetPort", port.get("port"))
 
 
+def _secret(obj: Obj) -> None:
+    # The v1 → internal conversion merges stringData into data (base64, stringData winning) and drops it: a
+    # Secret read back never has stringData. SetDefaults_Secret sets the type.
+    string_data = obj.pop("stringData", None)
+    if isinstance(string_data, dict) and string_data:
+        data = dict(obj.get("data") or {})
+        for key, value in string_data.items():
+            data[key] = base64.b64encode(str(value).encode()).decode("ascii")
+        obj["data"] = data
+    if not obj.get("type"):
+        obj["type"] = "Opaque"
+
+
 DEFAULTERS: dict[tuple[str, str], Callable[[Obj], None]] = {
     ("apps", "deployments"): _deployment,
     ("apps", "replicasets"): _replicaset,
@@ -139,6 +153,7 @@ DEFAULTERS: dict[tuple[str, str], Callable[[Obj], None]] = {
     ("batch", "cronjobs"): _cronjob,
     ("", "pods"): _pod,
     ("", "replicationcontrollers"): _replicaset,
+    ("", "secrets"): _secret,
     ("", "services"): _service,
 }
 

@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.authentication.v1 import models as _kubeapi_authentication_v1
 from kubeapi.autoscaling.v1 import models as _kubeapi_autoscaling_v1
@@ -769,8 +768,9 @@ class PodClient(ResourceClient[Pod, PodList]):
         tail_lines: int | None = None,
         timestamps: bool | None = None,
         timeout: float | None = None,
-    ) -> AbstractContextManager[httpx.Response]:
-        """log of the object `name` as an open stream (use `follow=True` to keep reading)."""
+    ) -> Stream:
+        """log of the object `name` as a stream of lines (`follow=True` keeps reading); the
+        connection closes when the loop or the `with` block ends."""
         return self.stream_subresource(
             name,
             "log",
@@ -1062,27 +1062,32 @@ class CoreV1Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def bindings(self, namespace: str) -> BindingClient:
-        """bindings in `namespace` ("" = every namespace, for list and watch)."""
+    def bindings(self, namespace: str = "") -> BindingClient:
+        """bindings in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return BindingClient(self.rest, namespace)
 
     def component_statuses(self) -> ComponentStatusClient:
         return ComponentStatusClient(self.rest)
 
-    def config_maps(self, namespace: str) -> ConfigMapClient:
-        """configmaps in `namespace` ("" = every namespace, for list and watch)."""
+    def config_maps(self, namespace: str = "") -> ConfigMapClient:
+        """configmaps in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ConfigMapClient(self.rest, namespace)
 
-    def endpoints(self, namespace: str) -> EndpointsClient:
-        """endpoints in `namespace` ("" = every namespace, for list and watch)."""
+    def endpoints(self, namespace: str = "") -> EndpointsClient:
+        """endpoints in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return EndpointsClient(self.rest, namespace)
 
-    def events(self, namespace: str) -> EventClient:
-        """events in `namespace` ("" = every namespace, for list and watch)."""
+    def events(self, namespace: str = "") -> EventClient:
+        """events in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return EventClient(self.rest, namespace)
 
-    def limit_ranges(self, namespace: str) -> LimitRangeClient:
-        """limitranges in `namespace` ("" = every namespace, for list and watch)."""
+    def limit_ranges(self, namespace: str = "") -> LimitRangeClient:
+        """limitranges in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return LimitRangeClient(self.rest, namespace)
 
     def namespaces(self) -> NamespaceClient:
@@ -1091,39 +1096,47 @@ class CoreV1Client:
     def nodes(self) -> NodeClient:
         return NodeClient(self.rest)
 
-    def persistent_volume_claims(self, namespace: str) -> PersistentVolumeClaimClient:
-        """persistentvolumeclaims in `namespace` ("" = every namespace, for list and watch)."""
+    def persistent_volume_claims(self, namespace: str = "") -> PersistentVolumeClaimClient:
+        """persistentvolumeclaims in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return PersistentVolumeClaimClient(self.rest, namespace)
 
     def persistent_volumes(self) -> PersistentVolumeClient:
         return PersistentVolumeClient(self.rest)
 
-    def pod_templates(self, namespace: str) -> PodTemplateClient:
-        """podtemplates in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_templates(self, namespace: str = "") -> PodTemplateClient:
+        """podtemplates in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return PodTemplateClient(self.rest, namespace)
 
-    def pods(self, namespace: str) -> PodClient:
-        """pods in `namespace` ("" = every namespace, for list and watch)."""
+    def pods(self, namespace: str = "") -> PodClient:
+        """pods in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return PodClient(self.rest, namespace)
 
-    def replication_controllers(self, namespace: str) -> ReplicationControllerClient:
-        """replicationcontrollers in `namespace` ("" = every namespace, for list and watch)."""
+    def replication_controllers(self, namespace: str = "") -> ReplicationControllerClient:
+        """replicationcontrollers in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ReplicationControllerClient(self.rest, namespace)
 
-    def resource_quotas(self, namespace: str) -> ResourceQuotaClient:
-        """resourcequotas in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_quotas(self, namespace: str = "") -> ResourceQuotaClient:
+        """resourcequotas in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ResourceQuotaClient(self.rest, namespace)
 
-    def secrets(self, namespace: str) -> SecretClient:
-        """secrets in `namespace` ("" = every namespace, for list and watch)."""
+    def secrets(self, namespace: str = "") -> SecretClient:
+        """secrets in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return SecretClient(self.rest, namespace)
 
-    def service_accounts(self, namespace: str) -> ServiceAccountClient:
-        """serviceaccounts in `namespace` ("" = every namespace, for list and watch)."""
+    def service_accounts(self, namespace: str = "") -> ServiceAccountClient:
+        """serviceaccounts in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ServiceAccountClient(self.rest, namespace)
 
-    def services(self, namespace: str) -> ServiceClient:
-        """services in `namespace` ("" = every namespace, for list and watch)."""
+    def services(self, namespace: str = "") -> ServiceClient:
+        """services in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ServiceClient(self.rest, namespace)
 
 
@@ -1612,8 +1625,9 @@ class AsyncPodClient(AsyncResourceClient[Pod, PodList]):
         tail_lines: int | None = None,
         timestamps: bool | None = None,
         timeout: float | None = None,
-    ) -> AbstractAsyncContextManager[httpx.Response]:
-        """log of the object `name` as an open stream (use `follow=True` to keep reading)."""
+    ) -> AsyncStream:
+        """log of the object `name` as a stream of lines (`follow=True` keeps reading); the
+        connection closes when the loop or the `async with` block ends."""
         return self.stream_subresource(
             name,
             "log",
@@ -1905,27 +1919,32 @@ class AsyncCoreV1Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def bindings(self, namespace: str) -> AsyncBindingClient:
-        """bindings in `namespace` ("" = every namespace, for list and watch)."""
+    def bindings(self, namespace: str = "") -> AsyncBindingClient:
+        """bindings in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncBindingClient(self.rest, namespace)
 
     def component_statuses(self) -> AsyncComponentStatusClient:
         return AsyncComponentStatusClient(self.rest)
 
-    def config_maps(self, namespace: str) -> AsyncConfigMapClient:
-        """configmaps in `namespace` ("" = every namespace, for list and watch)."""
+    def config_maps(self, namespace: str = "") -> AsyncConfigMapClient:
+        """configmaps in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncConfigMapClient(self.rest, namespace)
 
-    def endpoints(self, namespace: str) -> AsyncEndpointsClient:
-        """endpoints in `namespace` ("" = every namespace, for list and watch)."""
+    def endpoints(self, namespace: str = "") -> AsyncEndpointsClient:
+        """endpoints in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncEndpointsClient(self.rest, namespace)
 
-    def events(self, namespace: str) -> AsyncEventClient:
-        """events in `namespace` ("" = every namespace, for list and watch)."""
+    def events(self, namespace: str = "") -> AsyncEventClient:
+        """events in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncEventClient(self.rest, namespace)
 
-    def limit_ranges(self, namespace: str) -> AsyncLimitRangeClient:
-        """limitranges in `namespace` ("" = every namespace, for list and watch)."""
+    def limit_ranges(self, namespace: str = "") -> AsyncLimitRangeClient:
+        """limitranges in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncLimitRangeClient(self.rest, namespace)
 
     def namespaces(self) -> AsyncNamespaceClient:
@@ -1934,37 +1953,45 @@ class AsyncCoreV1Client:
     def nodes(self) -> AsyncNodeClient:
         return AsyncNodeClient(self.rest)
 
-    def persistent_volume_claims(self, namespace: str) -> AsyncPersistentVolumeClaimClient:
-        """persistentvolumeclaims in `namespace` ("" = every namespace, for list and watch)."""
+    def persistent_volume_claims(self, namespace: str = "") -> AsyncPersistentVolumeClaimClient:
+        """persistentvolumeclaims in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncPersistentVolumeClaimClient(self.rest, namespace)
 
     def persistent_volumes(self) -> AsyncPersistentVolumeClient:
         return AsyncPersistentVolumeClient(self.rest)
 
-    def pod_templates(self, namespace: str) -> AsyncPodTemplateClient:
-        """podtemplates in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_templates(self, namespace: str = "") -> AsyncPodTemplateClient:
+        """podtemplates in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncPodTemplateClient(self.rest, namespace)
 
-    def pods(self, namespace: str) -> AsyncPodClient:
-        """pods in `namespace` ("" = every namespace, for list and watch)."""
+    def pods(self, namespace: str = "") -> AsyncPodClient:
+        """pods in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncPodClient(self.rest, namespace)
 
-    def replication_controllers(self, namespace: str) -> AsyncReplicationControllerClient:
-        """replicationcontrollers in `namespace` ("" = every namespace, for list and watch)."""
+    def replication_controllers(self, namespace: str = "") -> AsyncReplicationControllerClient:
+        """replicationcontrollers in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncReplicationControllerClient(self.rest, namespace)
 
-    def resource_quotas(self, namespace: str) -> AsyncResourceQuotaClient:
-        """resourcequotas in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_quotas(self, namespace: str = "") -> AsyncResourceQuotaClient:
+        """resourcequotas in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncResourceQuotaClient(self.rest, namespace)
 
-    def secrets(self, namespace: str) -> AsyncSecretClient:
-        """secrets in `namespace` ("" = every namespace, for list and watch)."""
+    def secrets(self, namespace: str = "") -> AsyncSecretClient:
+        """secrets in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncSecretClient(self.rest, namespace)
 
-    def service_accounts(self, namespace: str) -> AsyncServiceAccountClient:
-        """serviceaccounts in `namespace` ("" = every namespace, for list and watch)."""
+    def service_accounts(self, namespace: str = "") -> AsyncServiceAccountClient:
+        """serviceaccounts in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncServiceAccountClient(self.rest, namespace)
 
-    def services(self, namespace: str) -> AsyncServiceClient:
-        """services in `namespace` ("" = every namespace, for list and watch)."""
+    def services(self, namespace: str = "") -> AsyncServiceClient:
+        """services in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncServiceClient(self.rest, namespace)
