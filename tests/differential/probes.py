@@ -248,14 +248,34 @@ def _types() -> list[Probe]:
         post("type-deploy-selector-string", d, setting(dep, "spec.selector", "app=typed")),
         post("type-deploy-containers-object", d, setting(dep, "spec.template.spec.containers", {"name": "x"})),
         post("type-deploy-container-name-int", d, setting(dep, "spec.template.spec.containers.0.name", 7)),
-        post("type-deploy-container-port-string", d, setting(dep, "spec.template.spec.containers.0.ports", [{"containerPort": "80"}])),
+        post(
+            "type-deploy-container-port-string",
+            d,
+            setting(dep, "spec.template.spec.containers.0.ports", [{"containerPort": "80"}]),
+        ),
         post("type-deploy-env-map", d, setting(dep, "spec.template.spec.containers.0.env", {"A": "b"})),
-        post("type-deploy-env-value-int", d, setting(dep, "spec.template.spec.containers.0.env", [{"name": "A", "value": 1}])),
+        post(
+            "type-deploy-env-value-int",
+            d,
+            setting(dep, "spec.template.spec.containers.0.env", [{"name": "A", "value": 1}]),
+        ),
         post("type-deploy-strategy-list", d, setting(dep, "spec.strategy", ["RollingUpdate"])),
-        post("type-deploy-maxsurge-bool", d, setting(dep, "spec.strategy", {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": True}})),
+        post(
+            "type-deploy-maxsurge-bool",
+            d,
+            setting(dep, "spec.strategy", {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": True}}),
+        ),
         post("type-deploy-template-labels-list", d, setting(dep, "spec.template.metadata.labels", ["app"])),
-        post("type-deploy-resources-limit-bad", d, setting(dep, "spec.template.spec.containers.0.resources", {"limits": {"cpu": "lots"}})),
-        post("type-deploy-resources-limit-int", d, setting(dep, "spec.template.spec.containers.0.resources", {"limits": {"cpu": 2}})),
+        post(
+            "type-deploy-resources-limit-bad",
+            d,
+            setting(dep, "spec.template.spec.containers.0.resources", {"limits": {"cpu": "lots"}}),
+        ),
+        post(
+            "type-deploy-resources-limit-int",
+            d,
+            setting(dep, "spec.template.spec.containers.0.resources", {"limits": {"cpu": 2}}),
+        ),
         post("type-deploy-spec-string", d, setting(dep, "spec", "x")),
         post("type-pod-containers-null", p, setting(pod("tp"), "spec.containers", None)),
         post("type-pod-args-string", p, setting(pod("tp2"), "spec.containers.0.args", "a b")),
@@ -270,7 +290,11 @@ def _types() -> list[Probe]:
         post("type-secret-data-int", f"{NS}/secrets", secret("ts6", data={"a": 1})),
         post("type-secret-data-not-base64", f"{NS}/secrets", secret("ts7", data={"a": "!!"})),
         post("type-secret-stringdata-int", f"{NS}/secrets", secret("ts8", stringData={"a": 1})),
-        post("type-namespace-spec-finalizers-int", "/api/v1/namespaces", {"metadata": {"name": "t{u}"}, "spec": {"finalizers": [1]}}),
+        post(
+            "type-namespace-spec-finalizers-int",
+            "/api/v1/namespaces",
+            {"metadata": {"name": "t{u}"}, "spec": {"finalizers": [1]}},
+        ),
     ]
     return out
 
@@ -326,7 +350,15 @@ def _validation() -> list[Probe]:
         post("val-deploy-no-containers", d, setting(deployment("vd4"), "spec.template.spec.containers", [])),
         post("val-deploy-negative-replicas", d, deployment("vd5", replicas=-1)),
         post("val-deploy-ok", d, deployment("web"), save="deploy"),
-        put("val-deploy-selector-immutable", f"{d}/web", setting(setting(deployment("web"), "spec.selector.matchLabels", {"app": "web", "x": "y"}), "spec.template.metadata.labels", {"app": "web", "x": "y"})),
+        put(
+            "val-deploy-selector-immutable",
+            f"{d}/web",
+            setting(
+                setting(deployment("web"), "spec.selector.matchLabels", {"app": "web", "x": "y"}),
+                "spec.template.metadata.labels",
+                {"app": "web", "x": "y"},
+            ),
+        ),
         post("val-namespace-bad-name", "/api/v1/namespaces", {"metadata": {"name": "Bad.Name"}}),
         post("val-configmap-too-big", c, cm("big", {"k": "x" * (1024 * 1024 + 1)})),
     ]
@@ -351,7 +383,13 @@ def _field_validation() -> list[Probe]:
             put(f"fv-{m}-unknown-update", f"{c}/a", {**cm("a", {"k": "v5"}), "stray": "x"}, query=q),
             patch(f"fv-{m}-unknown-merge", f"{c}/a", MERGE, {"stray": "y"}, query=q),
             patch(f"fv-{m}-unknown-strategic", f"{c}/a", STRATEGIC, {"stray": "z"}, query=q),
-            patch(f"fv-{m}-unknown-apply", f"{c}/fvapply-{m}", APPLY, {**cm(f"fvapply-{m}", {"k": "v"}), "stray": 1}, query={**q, "fieldManager": "t"}),
+            patch(
+                f"fv-{m}-unknown-apply",
+                f"{c}/fvapply-{m}",
+                APPLY,
+                {**cm(f"fvapply-{m}", {"k": "v"}), "stray": 1},
+                query={**q, "fieldManager": "t"},
+            ),
         ]
     out += [
         post("fv-bad-mode", c, cm("fvbad"), query={"fieldValidation": "Loose"}),
@@ -389,10 +427,30 @@ def _patches() -> list[Probe]:
         patch("patch-unsupported-type", f"{c}/pt", "text/plain", b"data"),
         patch("patch-deploy-replicas-x", f"{d}/web", MERGE, {"spec": {"replicas": "x"}}),
         patch("patch-deploy-replicas-negative", f"{d}/web", MERGE, {"spec": {"replicas": -3}}),
-        patch("patch-deploy-strategic-containers", f"{d}/web", STRATEGIC, {"spec": {"template": {"spec": {"containers": [{"name": "side", "image": "busybox:1.36"}]}}}}),
-        patch("patch-deploy-strategic-delete", f"{d}/web", STRATEGIC, {"spec": {"template": {"spec": {"containers": [{"name": "side", "$patch": "delete"}]}}}}),
-        patch("patch-deploy-selector-mismatch", f"{d}/web", MERGE, {"spec": {"template": {"metadata": {"labels": {"app": "zzz"}}}}}),
-        patch("patch-deploy-containers-empty", f"{d}/web", JSONPATCH, [{"op": "replace", "path": "/spec/template/spec/containers", "value": []}]),
+        patch(
+            "patch-deploy-strategic-containers",
+            f"{d}/web",
+            STRATEGIC,
+            {"spec": {"template": {"spec": {"containers": [{"name": "side", "image": "busybox:1.36"}]}}}},
+        ),
+        patch(
+            "patch-deploy-strategic-delete",
+            f"{d}/web",
+            STRATEGIC,
+            {"spec": {"template": {"spec": {"containers": [{"name": "side", "$patch": "delete"}]}}}},
+        ),
+        patch(
+            "patch-deploy-selector-mismatch",
+            f"{d}/web",
+            MERGE,
+            {"spec": {"template": {"metadata": {"labels": {"app": "zzz"}}}}},
+        ),
+        patch(
+            "patch-deploy-containers-empty",
+            f"{d}/web",
+            JSONPATCH,
+            [{"op": "replace", "path": "/spec/template/spec/containers", "value": []}],
+        ),
         patch("patch-deploy-scale-merge", f"{d}/web", MERGE, {"spec": {"replicas": 3}}),
         patch("apply-create", f"{c}/ap", APPLY, cm("ap", {"a": "1"}), query={"fieldManager": "one"}),
         patch("apply-same", f"{c}/ap", APPLY, cm("ap", {"a": "1"}), query={"fieldManager": "one"}),
@@ -403,14 +461,38 @@ def _patches() -> list[Probe]:
         patch("apply-no-manager", f"{c}/ap", APPLY, cm("ap", {"a": "1"})),
         patch("apply-type-error", f"{c}/ap", APPLY, cm("ap", {"a": 3}), query={"fieldManager": "one"}),
         patch("apply-force-without-apply", f"{c}/ap", MERGE, {"data": {"q": "1"}}, query={"force": "true"}),
-        patch("apply-kind-mismatch", f"{c}/ap", APPLY, {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "ap"}}, query={"fieldManager": "one"}),
+        patch(
+            "apply-kind-mismatch",
+            f"{c}/ap",
+            APPLY,
+            {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "ap"}},
+            query={"fieldManager": "one"},
+        ),
         patch("apply-name-mismatch", f"{c}/ap", APPLY, cm("zz", {"a": "1"}), query={"fieldManager": "one"}),
-        patch("apply-yaml-text", f"{c}/apy", APPLY, b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: apy\ndata:\n  a: '1'\n", query={"fieldManager": "one"}),
+        patch(
+            "apply-yaml-text",
+            f"{c}/apy",
+            APPLY,
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: apy\ndata:\n  a: '1'\n",
+            query={"fieldManager": "one"},
+        ),
         patch("apply-bad-yaml", f"{c}/apy", APPLY, b"a: [\n", query={"fieldManager": "one"}),
-        patch("apply-dry-run", f"{c}/apdry", APPLY, cm("apdry", {"a": "1"}), query={"fieldManager": "one", "dryRun": "All"}),
+        patch(
+            "apply-dry-run",
+            f"{c}/apdry",
+            APPLY,
+            cm("apdry", {"a": "1"}),
+            query={"fieldManager": "one", "dryRun": "All"},
+        ),
         get("apply-dry-run-absent", f"{c}/apdry"),
         patch("apply-deploy", f"{d}/applied", APPLY, deployment("applied", replicas=2), query={"fieldManager": "one"}),
-        patch("apply-deploy-invalid", f"{d}/applied", APPLY, deployment("applied", replicas=-2), query={"fieldManager": "one"}),
+        patch(
+            "apply-deploy-invalid",
+            f"{d}/applied",
+            APPLY,
+            deployment("applied", replicas=-2),
+            query={"fieldManager": "one"},
+        ),
     ]
 
 
@@ -418,8 +500,26 @@ def _subresources() -> list[Probe]:
     d = f"{APPS}/deployments"
     return [
         get("scale-get", f"{d}/web/scale"),
-        put("scale-update", f"{d}/web/scale", {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "web", "namespace": "{ns}"}, "spec": {"replicas": 4}}),
-        put("scale-update-negative", f"{d}/web/scale", {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "web", "namespace": "{ns}"}, "spec": {"replicas": -1}}),
+        put(
+            "scale-update",
+            f"{d}/web/scale",
+            {
+                "apiVersion": "autoscaling/v1",
+                "kind": "Scale",
+                "metadata": {"name": "web", "namespace": "{ns}"},
+                "spec": {"replicas": 4},
+            },
+        ),
+        put(
+            "scale-update-negative",
+            f"{d}/web/scale",
+            {
+                "apiVersion": "autoscaling/v1",
+                "kind": "Scale",
+                "metadata": {"name": "web", "namespace": "{ns}"},
+                "spec": {"replicas": -1},
+            },
+        ),
         patch("scale-patch", f"{d}/web/scale", MERGE, {"spec": {"replicas": 2}}),
         patch("scale-patch-type", f"{d}/web/scale", MERGE, {"spec": {"replicas": "two"}}),
         get("scale-get-missing", f"{d}/nope/scale"),
@@ -443,14 +543,75 @@ def _watch() -> list[Probe]:
         post("watch-add", c, cm("w1", {"a": "1"}, labels={"w": "1"})),
         patch("watch-modify", f"{c}/w1", MERGE, {"data": {"a": "2"}}),
         delete("watch-delete", f"{c}/w1"),
-        get("watch-events", c, watch=True, query={"watch": "true", "labelSelector": "w=1", "resourceVersion": "{rv:wlist}", "timeoutSeconds": "1"}),
-        get("watch-bookmarks", c, watch=True, query={"watch": "true", "labelSelector": "w=1", "resourceVersion": "{rv:wlist}", "timeoutSeconds": "1", "allowWatchBookmarks": "true"}),
+        get(
+            "watch-events",
+            c,
+            watch=True,
+            query={"watch": "true", "labelSelector": "w=1", "resourceVersion": "{rv:wlist}", "timeoutSeconds": "1"},
+        ),
+        get(
+            "watch-bookmarks",
+            c,
+            watch=True,
+            query={
+                "watch": "true",
+                "labelSelector": "w=1",
+                "resourceVersion": "{rv:wlist}",
+                "timeoutSeconds": "1",
+                "allowWatchBookmarks": "true",
+            },
+        ),
         post("watch-add-2", c, cm("w2", {"a": "1"}, labels={"w": "2"})),
-        get("watchlist", c, watch=True, query={"watch": "true", "labelSelector": "w=2", "sendInitialEvents": "true", "resourceVersionMatch": "NotOlderThan", "allowWatchBookmarks": "true", "timeoutSeconds": "1"}),
-        get("watchlist-no-bookmarks", c, query={"watch": "true", "sendInitialEvents": "true", "resourceVersionMatch": "NotOlderThan", "timeoutSeconds": "1"}),
-        get("watchlist-bad-match", c, query={"watch": "true", "sendInitialEvents": "true", "resourceVersionMatch": "Exact", "allowWatchBookmarks": "true", "timeoutSeconds": "1"}),
-        get("watch-rvmatch-forbidden", c, query={"watch": "true", "resourceVersionMatch": "NotOlderThan", "resourceVersion": "0", "timeoutSeconds": "1"}),
-        get("watch-name", f"/api/v1/watch/namespaces/{{ns}}/configmaps/w2", watch=True, query={"resourceVersion": "0", "timeoutSeconds": "1"}),
+        get(
+            "watchlist",
+            c,
+            watch=True,
+            query={
+                "watch": "true",
+                "labelSelector": "w=2",
+                "sendInitialEvents": "true",
+                "resourceVersionMatch": "NotOlderThan",
+                "allowWatchBookmarks": "true",
+                "timeoutSeconds": "1",
+            },
+        ),
+        get(
+            "watchlist-no-bookmarks",
+            c,
+            query={
+                "watch": "true",
+                "sendInitialEvents": "true",
+                "resourceVersionMatch": "NotOlderThan",
+                "timeoutSeconds": "1",
+            },
+        ),
+        get(
+            "watchlist-bad-match",
+            c,
+            query={
+                "watch": "true",
+                "sendInitialEvents": "true",
+                "resourceVersionMatch": "Exact",
+                "allowWatchBookmarks": "true",
+                "timeoutSeconds": "1",
+            },
+        ),
+        get(
+            "watch-rvmatch-forbidden",
+            c,
+            query={
+                "watch": "true",
+                "resourceVersionMatch": "NotOlderThan",
+                "resourceVersion": "0",
+                "timeoutSeconds": "1",
+            },
+        ),
+        get(
+            "watch-name",
+            "/api/v1/watch/namespaces/{ns}/configmaps/w2",
+            watch=True,
+            query={"resourceVersion": "0", "timeoutSeconds": "1"},
+        ),
     ]
 
 
@@ -487,10 +648,22 @@ def _media() -> list[Probe]:
         post("media-empty-body", c, b"", content_type="application/json"),
         post("media-unsupported", c, b"data", content_type="text/plain"),
         post("media-xml", c, b"<cm/>", content_type="application/xml"),
-        post("media-yaml", c, b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yml\ndata:\n  a: b\n", content_type="application/yaml"),
+        post(
+            "media-yaml",
+            c,
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yml\ndata:\n  a: b\n",
+            content_type="application/yaml",
+        ),
         post("media-yaml-bad", c, b"a: [\n", content_type="application/yaml"),
-        post("media-yaml-type-error", c, b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yml2\ndata:\n  a: 1\n", content_type="application/yaml"),
-        post("media-too-large", c, b'{"metadata":{"name":"huge"},"data":{"k":"' + b"x" * (3 * 1024 * 1024 + 10) + b'"}}'),
+        post(
+            "media-yaml-type-error",
+            c,
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yml2\ndata:\n  a: 1\n",
+            content_type="application/yaml",
+        ),
+        post(
+            "media-too-large", c, b'{"metadata":{"name":"huge"},"data":{"k":"' + b"x" * (3 * 1024 * 1024 + 10) + b'"}}'
+        ),
         post("media-trailing-garbage", c, b'{"metadata":{"name":"trail"}} xx', content_type="application/json"),
         get("media-accept-yaml", f"{c}/a", accept="application/yaml"),
         post("media-put-on-collection", c, cm("x"), query={}),
@@ -528,8 +701,18 @@ def _crd() -> list[Probe]:
         post("cr-nested-min-length", w, widget("w19", {"size": "small", "owner": {"name": "a"}})),
         post("cr-preserve-unknown", w, widget("w20", {"size": "small", "extra": {"any": {"thing": [1]}}})),
         post("cr-prune-unknown", w, widget("w21", {"size": "small", "bogus": 1})),
-        post("cr-prune-unknown-strict", w, widget("w22", {"size": "small", "bogus": 1}), query={"fieldValidation": "Strict"}),
-        post("cr-prune-unknown-ignore", w, widget("w23", {"size": "small", "bogus": 1}), query={"fieldValidation": "Ignore"}),
+        post(
+            "cr-prune-unknown-strict",
+            w,
+            widget("w22", {"size": "small", "bogus": 1}),
+            query={"fieldValidation": "Strict"},
+        ),
+        post(
+            "cr-prune-unknown-ignore",
+            w,
+            widget("w23", {"size": "small", "bogus": 1}),
+            query={"fieldValidation": "Ignore"},
+        ),
         post("cr-spec-string", w, widget("w24", "x")),
         post("cr-multiple-errors", w, widget("w25", {"size": "huge", "replicas": 20, "code": "x"})),
         post("cr-bad-name", w, widget("W_26", {"size": "small"})),
@@ -540,7 +723,9 @@ def _crd() -> list[Probe]:
         get("cr-table", w, accept=TABLE),
         patch("cr-patch-merge", f"{w}/w1", MERGE, {"spec": {"size": "large"}}),
         patch("cr-patch-merge-invalid", f"{w}/w1", MERGE, {"spec": {"size": "tiny"}}),
-        patch("cr-patch-json-invalid", f"{w}/w1", JSONPATCH, [{"op": "replace", "path": "/spec/replicas", "value": 99}]),
+        patch(
+            "cr-patch-json-invalid", f"{w}/w1", JSONPATCH, [{"op": "replace", "path": "/spec/replicas", "value": 99}]
+        ),
         patch("cr-patch-strategic", f"{w}/w1", STRATEGIC, {"spec": {"size": "medium"}}),
         patch("cr-apply", f"{w}/w30", APPLY, widget("w30", {"size": "small"}), query={"fieldManager": "one"}),
         patch("cr-apply-invalid", f"{w}/w30", APPLY, widget("w30", {"size": "big"}), query={"fieldManager": "one"}),
@@ -564,9 +749,21 @@ def _cluster_scoped() -> list[Probe]:
         post("ns-create-in-missing-ns", "/api/v1/namespaces/missing{u}/configmaps", cm("a")),
         delete("ns-delete", "/api/v1/namespaces/x{u}"),
         post("ns-create-in-terminating", "/api/v1/namespaces/x{u}/configmaps", cm("a")),
-        post("crole-create", "/apis/rbac.authorization.k8s.io/v1/clusterroles", {"metadata": {"name": "r:{u}"}, "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]}),
-        post("crole-bad-rules", "/apis/rbac.authorization.k8s.io/v1/clusterroles", {"metadata": {"name": "r2{u}"}, "rules": [{"apiGroups": [""], "resources": ["pods"]}]}),
-        post("crole-rules-type", "/apis/rbac.authorization.k8s.io/v1/clusterroles", {"metadata": {"name": "r3{u}"}, "rules": {"verbs": ["get"]}}),
+        post(
+            "crole-create",
+            "/apis/rbac.authorization.k8s.io/v1/clusterroles",
+            {"metadata": {"name": "r:{u}"}, "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]},
+        ),
+        post(
+            "crole-bad-rules",
+            "/apis/rbac.authorization.k8s.io/v1/clusterroles",
+            {"metadata": {"name": "r2{u}"}, "rules": [{"apiGroups": [""], "resources": ["pods"]}]},
+        ),
+        post(
+            "crole-rules-type",
+            "/apis/rbac.authorization.k8s.io/v1/clusterroles",
+            {"metadata": {"name": "r3{u}"}, "rules": {"verbs": ["get"]}},
+        ),
         delete("crole-delete", "/apis/rbac.authorization.k8s.io/v1/clusterroles/r:{u}"),
         post("cluster-object-namespaced-path", f"{NS}/namespaces", {"metadata": {"name": "n"}}),
     ]

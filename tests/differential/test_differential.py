@@ -79,5 +79,7 @@ def test_fake_answers_as_kube_apiserver_does(real_answers: dict[str, dict[str, A
     differences = []
     for name, real in real_answers.items():
         if fake[name] != real and not allowed(name, entries):
-            differences.append(f"{name}:\n  fake: {json.dumps(fake[name], sort_keys=True)}\n  real: {json.dumps(real, sort_keys=True)}")
+            differences.append(
+                f"{name}:\n  fake: {json.dumps(fake[name], sort_keys=True)}\n  real: {json.dumps(real, sort_keys=True)}"
+            )
     assert not differences, f"{len(differences)} of {len(real_answers)} probes differ:\n" + "\n".join(differences)

@@ -17,6 +17,7 @@ from kubeclient.apidocs import Resource
 from kubeclient.testing import discovery
 from kubeclient.testing.auth import User
 from kubeclient.testing.content import JSON, Output, negotiate
+from kubeclient.testing.decoding import loads_tracking
 from kubeclient.testing.faults import FaultRequest, Faults
 from kubeclient.testing.fieldmanager import manager_from_user_agent
 from kubeclient.testing.objects import Ctx, Objects, gv, rkey
@@ -341,7 +342,7 @@ class API:
         try:
             if media == "application/yaml":
                 return yaml.safe_load(req.body.decode("utf-8")) if req.body.strip() else None
-            return json.loads(req.body or b"null")
+            return loads_tracking(req.body or b"null")
         except (ValueError, yaml.YAMLError) as exc:
             raise bad_request(f"the object provided is unrecognized: {exc}") from None
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from kubeclient.apidocs import Resource
 from kubeclient.testing import crd as crds
+from kubeclient.testing.decoding import cannot_handle, duplicate_fields, type_error
 from kubeclient.testing.defaults import apply_defaults
 from kubeclient.testing.fieldmanager import track_update
 from kubeclient.testing.meta import deep_copy, name_suffix, new_uid, ordered_object, timestamp
@@ -140,6 +141,10 @@ class Objects:
         kind = body.get("kind")
         if kind not in (None, "", ctx.res.kind):
             raise bad_request(f"the kind in the data ({kind}) does not match the expected kind ({ctx.res.kind})")
+        found = None if self.registry.is_custom(ctx.res) else self.registry.kind_schema(ctx.res)
+        wrong = type_error(ctx.res.kind, found[0], found[1], body) if found else None
+        if wrong:
+            raise cannot_handle(ctx.res.kind, ctx.res.version, wrong)
         meta = body.get("metadata")
         if meta is None:
             body["metadata"] = meta = {}
@@ -166,6 +171,7 @@ class Objects:
         """422 on invalid objects; returns the object pruned and defaulted for custom resources."""
         res = ctx.res
         meta = obj["metadata"]
+        duplicates = duplicate_fields(obj)
         causes: list[Cause] = [*validate_name(res, str(meta.get("name") or "")), *validate_labels(meta.get("labels"))]
         crd_version = self.registry.crd_version(res)
         unknown: list[str] = []
@@ -181,12 +187,14 @@ class Objects:
                 meta = obj["metadata"]
             apply_defaults(res, obj)
             causes += validate_builtin(res, obj)
-        if unknown and ctx.field_validation == "Strict":
-            listed = ", ".join(f'unknown field "{p}"' for p in unknown)
+        if (unknown or duplicates) and ctx.field_validation == "Strict":
+            listed = ", ".join(
+                [*(f'unknown field "{p}"' for p in unknown), *(f'duplicate field "{p}"' for p in duplicates)]
+            )
             handled = f'{res.kind} in version "{res.version}" cannot be handled as a {res.kind}'
             raise bad_request(f"{handled}: strict decoding error: {listed}")
         if ctx.field_validation != "Ignore":
-            ctx.warnings += [f'unknown field "{p}"' for p in unknown]
+            ctx.warnings += [f'unknown field "{p}"' for p in unknown] + [f'duplicate field "{p}"' for p in duplicates]
         if causes:
             raise invalid(res.kind, res.group, str(meta.get("name") or ""), causes)
         return obj
