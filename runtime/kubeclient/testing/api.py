@@ -24,6 +24,7 @@ from kubeclient.testing.objects import Ctx, Objects, gv, rkey
 from kubeclient.testing.patch import PatchRequest
 from kubeclient.testing.patch import patch as patch_verb
 from kubeclient.testing.registry import Registry
+from kubeclient.testing.rules import dry_run
 from kubeclient.testing.scale import apply_scale, scale_of
 from kubeclient.testing.selectors import parse_selection
 from kubeclient.testing.status import (
@@ -279,6 +280,10 @@ class API:
             plural = f"{res.plural}/{t.subresource}" if t.subresource else res.plural
             raise forbidden(req.user.name, verb, res.group, plural, name=t.name, namespace=t.namespace)
         options = self._delete_options(req) if verb in ("delete", "deletecollection") else {}
+        options_kind = {"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions"}.get(verb)
+        bad_dry_run = dry_run(req.query.get("dryRun", []), options_kind or "DeleteOptions")
+        if bad_dry_run:
+            raise invalid(options_kind or "DeleteOptions", "meta.k8s.io", "", bad_dry_run)
         ctx = Ctx(
             res=res,
             namespace=t.namespace,

@@ -19,6 +19,7 @@ from kubeclient.testing.defaults import apply_defaults
 from kubeclient.testing.fieldmanager import track_update
 from kubeclient.testing.meta import deep_copy, name_suffix, new_uid, ordered_object, timestamp
 from kubeclient.testing.registry import Registry
+from kubeclient.testing.rules import validate_kind, validate_update
 from kubeclient.testing.selectors import Selection
 from kubeclient.testing.status import (
     APIStatus,
@@ -167,7 +168,7 @@ class Objects:
         body["apiVersion"] = gv(ctx.res)
         return body
 
-    def _validate(self, ctx: Ctx, obj: dict[str, Any]) -> dict[str, Any]:
+    def _validate(self, ctx: Ctx, obj: dict[str, Any], old: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """422 on invalid objects; returns the object pruned and defaulted for custom resources."""
         res = ctx.res
         meta = obj["metadata"]
@@ -186,7 +187,9 @@ class Objects:
                 obj, unknown = prune_unknown(found[0], found[1], obj)
                 meta = obj["metadata"]
             apply_defaults(res, obj)
-            causes += validate_builtin(res, obj)
+            causes += validate_builtin(res, obj) + validate_kind(res, obj)
+            if old is not None:
+                causes += validate_update(res, old, obj)
         if (unknown or duplicates) and ctx.field_validation == "Strict":
             listed = ", ".join(
                 [*(f'unknown field "{p}"' for p in unknown), *(f'duplicate field "{p}"' for p in duplicates)]
@@ -362,7 +365,7 @@ class Objects:
         new["kind"] = ctx.res.kind
         new["apiVersion"] = gv(ctx.res)
         if subresource == "":
-            new = self._validate(ctx, new)
+            new = self._validate(ctx, new, live)
             meta = new["metadata"]
         if "generation" in live_meta:
             changed = self._spec_of(new) != self._spec_of(live)
@@ -498,13 +501,13 @@ class Objects:
         uid, rv = pre.get("uid"), pre.get("resourceVersion")
         if uid and uid != meta.get("uid"):
             why = f"Precondition failed: UID in precondition: {uid}, UID in object meta: {meta.get('uid')}"
-            raise conflict(ctx.res.group, ctx.res.plural, meta["name"], why)
+            raise conflict(ctx.res.group, ctx.res.kind, meta["name"], why)  # deletion names the Kind
         if rv and rv != meta.get("resourceVersion"):
             why = (
                 f"Precondition failed: ResourceVersion in precondition: {rv}, "
                 f"ResourceVersion in object meta: {meta.get('resourceVersion')}"
             )
-            raise conflict(ctx.res.group, ctx.res.plural, meta["name"], why)
+            raise conflict(ctx.res.group, ctx.res.kind, meta["name"], why)  # deletion names the Kind
 
     def delete_collection(self, ctx: Ctx, selection: Selection, options: Mapping[str, Any]) -> dict[str, Any]:
         items, _ = self.store.snapshot(rkey(ctx.res), ctx.namespace if ctx.res.namespaced and ctx.namespace else None)

@@ -75,11 +75,9 @@ def validate_labels(labels: Any) -> list[Cause]:
         return [Cause("FieldValueTypeInvalid", "Invalid value: must be a map of strings", "metadata.labels")]
     causes = []
     for key, value in labels.items():
-        _prefix, _, name = str(key).rpartition("/")
-        if not QUALIFIED_NAME.match(name) or len(name) > 63:
-            causes.append(
-                Cause("FieldValueInvalid", f"Invalid value: {go_value(key)}: {QUALIFIED_MSG}", "metadata.labels")
-            )
+        from kubeclient.testing.rules import qualified_name  # rules builds on this module's patterns
+
+        causes += qualified_name(str(key), "metadata.labels")
         if not isinstance(value, str) or (value and (len(value) > 63 or not QUALIFIED_NAME.match(value))):
             causes.append(
                 Cause("FieldValueInvalid", f"Invalid value: {go_value(value)}: {VALUE_MSG}", "metadata.labels")
