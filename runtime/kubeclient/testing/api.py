@@ -48,6 +48,9 @@ from kubeclient.testing.watch import Watcher, line, stream
 
 LOG = logging.getLogger("kubeclient.testing")
 ANONYMOUS_PATHS = ("healthz", "readyz", "livez", "version")
+MAX_BODY = 3 * 1024 * 1024  # kube-apiserver's --max-request-body-bytes default
+# What Go's mux answers for a path no API group serves: plain text, not a Status.
+PAGE_NOT_FOUND = (404, b"404 page not found\n", "text/plain; charset=utf-8")
 
 
 @dataclass
@@ -144,6 +147,10 @@ class API:
         segments = [s for s in req.path.split("/") if s]
         if req.user is None and not (segments and segments[0] in ANONYMOUS_PATHS):
             raise unauthorized()
+        if len(req.body) > MAX_BODY:
+            raise APIStatus(413, "RequestEntityTooLarge", f"Request entity too large: limit is {MAX_BODY}")
+        if len(segments) > 1 and segments[0] == "apis" and not self._group_served(segments[1:3]):
+            return Response(*PAGE_NOT_FOUND)
         target = self._resource_target(segments) if self._is_resource_path(segments) else None
         verb = self._verb(req, target) if target else req.method.lower()
         delay, failure = self.faults.check(FaultRequest(req.method, req.path, req.query, verb))
@@ -156,6 +163,12 @@ class API:
         return self._resource(req, target, verb)
 
     # non-resource paths
+
+    def _group_served(self, group_version: list[str]) -> bool:
+        served = {g.name: g.versions for g in self.registry.groups()}
+        if group_version[0] not in served:
+            return False
+        return len(group_version) < 2 or group_version[1] in served[group_version[0]]
 
     @staticmethod
     def _is_resource_path(segments: list[str]) -> bool:
@@ -218,11 +231,13 @@ class API:
                 raise path_not_found()
             return json_response(200, swagger)
         if rest == ["v3"]:
-            return json_response(200, discovery.openapi_index(self.registry))
+            # kube-apiserver labels the index text/plain although it is JSON.
+            return json_response(200, discovery.openapi_index(self.registry), "text/plain; charset=utf-8")
         if len(rest) > 1 and rest[0] == "v3":
             doc = self.registry.openapi_raw("/".join(rest[1:]))
             if doc is not None:
                 return json_response(200, doc)
+            return Response(404, b"", "")  # the OpenAPI handler answers an unknown group-version with nothing
         raise path_not_found()
 
     # resource paths
@@ -475,12 +490,12 @@ class API:
                         "resourceVersionMatch",
                     )
                 )
-            if send_initial and not bookmarks:
+            if match and match != "NotOlderThan":
                 causes.append(
                     Cause(
-                        "FieldValueForbidden",
-                        "Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true",
-                        "allowWatchBookmarks",
+                        "FieldValueNotSupported",
+                        f'Unsupported value: "{match}": supported values: "NotOlderThan"',
+                        "resourceVersionMatch",
                     )
                 )
         elif match:

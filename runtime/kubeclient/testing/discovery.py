@@ -3,6 +3,9 @@ aggregated discovery v2, /version and the /openapi/v3 index."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from typing import Any
 
 from kubeclient.apidocs import Resource
@@ -79,6 +82,8 @@ def resource_list(registry: Registry, group: str, version: str) -> dict[str, Any
             entry["shortNames"] = list(res.short_names)
         if res.categories:
             entry["categories"] = list(res.categories)
+        if "create" in res.verbs and "list" in res.verbs:
+            entry["storageVersionHash"] = storage_version_hash(res)
         entries.append(entry)
         for sub in sorted(res.subresources.values(), key=lambda s: s.name):
             sub_entry: dict[str, Any] = {
@@ -93,7 +98,20 @@ def resource_list(registry: Registry, group: str, version: str) -> dict[str, Any
                 sub_entry["kind"] = sub.kind.kind
             sub_entry["verbs"] = list(sub.verbs)
             entries.append(sub_entry)
-    return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": _gv(group, version), "resources": entries}
+    # kube-apiserver sends the legacy /api/v1 list without apiVersion; group lists carry it.
+    head = {"kind": "APIResourceList"} if group == "" else {"kind": "APIResourceList", "apiVersion": "v1"}
+    return {**head, "groupVersion": _gv(group, version), "resources": entries}
+
+
+# Kinds stored under another group/version than the one serving them.
+STORED_AS = {("events.k8s.io", "events"): ("", "v1", "Event")}
+
+
+def storage_version_hash(res: Resource) -> str:
+    """What kube-apiserver publishes: the first 8 bytes of sha256("<group>/<version>/<kind>") of the stored form."""
+    group, version, kind = STORED_AS.get((res.group, res.plural), (res.group, res.version, res.kind))
+    digest = hashlib.sha256(f"{group}/{version}/{kind}".encode()).digest()
+    return base64.b64encode(digest[:8]).decode()
 
 
 def _response_kind(res: Resource, group: str, version: str, kind: str, custom: bool) -> dict[str, Any]:

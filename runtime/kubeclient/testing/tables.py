@@ -151,7 +151,7 @@ BUILTIN_COLUMNS: dict[tuple[str, str], tuple[list[dict[str, Any]], Any]] = {
         _pod,
     ),
     ("", "configmaps"): (
-        [_col("Data", "Data contains the configuration data.", type_="integer"), AGE_COL],
+        [_col("Data", "Data contains the configuration data.", type_="string"), AGE_COL],
         lambda o: [len(o.get("data") or {}) + len(o.get("binaryData") or {}), age(o)],
     ),
     ("", "namespaces"): (
