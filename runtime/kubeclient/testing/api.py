@@ -459,6 +459,8 @@ class API:
         items, list_meta = self.objects.list(
             ctx, selection, resource_version=rv, match=match, limit=max(limit, 0), continue_token=req.param("continue")
         )
+        if self.registry.is_custom(res) and out.form == "object":
+            list_meta.setdefault("continue", "")  # unstructured lists spell out the empty token
         rendered = [self.objects.render(res, o, in_list=out.form == "object") for o in items]
         if out.form == "table":
             return json_response(200, self._table(rendered, list_meta, ctx, req, out), out.media)

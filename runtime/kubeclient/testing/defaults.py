@@ -118,12 +118,16 @@ def _cronjob(obj: Obj) -> None:
 
 def _pod(obj: Obj) -> None:
     pod_spec(obj.setdefault("spec", {}))
+    if isinstance(obj["spec"], dict):
+        obj["spec"].setdefault("enableServiceLinks", True)
 
 
 def _service(obj: Obj) -> None:
     spec = obj.setdefault("spec", {})
     spec.setdefault("type", "ClusterIP")
     spec.setdefault("sessionAffinity", "None")
+    if spec.get("type") != "ExternalName":
+        spec.setdefault("internalTrafficPolicy", "Cluster")
     for port in spec.get("ports") or []:
         if isinstance(port, dict):
             port.setdefault("protocol", "TCP")
@@ -148,3 +152,31 @@ def apply_defaults(res: Resource, obj: Obj) -> None:
     defaulter = DEFAULTERS.get((res.group, res.plural))
     if defaulter is not None:
         defaulter(obj)
+
+
+# What admission plugins and the registry add after decoding (so no manager owns these fields).
+NOT_READY_TOLERATIONS = [
+    {"key": f"node.kubernetes.io/{taint}", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
+    for taint in ("not-ready", "unreachable")
+]
+
+
+def on_create(res: Resource, obj: Obj, allocate_ip: Callable[[], str]) -> None:
+    """Pods: Priority and DefaultTolerationSeconds admission; Services: a cluster IP from the service range."""
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        return
+    if (res.group, res.plural) == ("", "pods"):
+        spec.setdefault("priority", 0)
+        spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+        tolerations = spec.setdefault("tolerations", [])
+        if isinstance(tolerations, list):
+            keys = {t.get("key") for t in tolerations if isinstance(t, dict)}
+            tolerations += [dict(t) for t in NOT_READY_TOLERATIONS if t["key"] not in keys]
+    elif (res.group, res.plural) == ("", "services") and spec.get("type") != "ExternalName":
+        if not spec.get("clusterIP"):
+            spec["clusterIP"] = allocate_ip()
+        spec.setdefault("clusterIPs", [spec["clusterIP"]])
+        spec.setdefault("ipFamilies", ["IPv4"])
+        spec.setdefault("ipFamilyPolicy", "SingleStack")
+        obj["status"] = {"loadBalancer": {}}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-
 from typing import Any
 
 from kubeclient.apidocs import Resource
@@ -71,6 +70,7 @@ def resource_list(registry: Registry, group: str, version: str) -> dict[str, Any
         return None
     entries: list[dict[str, Any]] = []
     for res in sorted(registry.resources_for(group, version), key=lambda r: r.plural):
+        custom = registry.is_custom(res)
         entry: dict[str, Any] = {
             "name": res.plural,
             "singularName": res.singular,
@@ -85,7 +85,7 @@ def resource_list(registry: Registry, group: str, version: str) -> dict[str, Any
         if "create" in res.verbs and "list" in res.verbs:
             entry["storageVersionHash"] = storage_version_hash(res)
         entries.append(entry)
-        for sub in sorted(res.subresources.values(), key=lambda s: s.name):
+        for sub in sorted(res.subresources.values(), key=_custom_order if custom else _by_name):
             sub_entry: dict[str, Any] = {
                 "name": f"{res.plural}/{sub.name}",
                 "singularName": "",
@@ -101,6 +101,15 @@ def resource_list(registry: Registry, group: str, version: str) -> dict[str, Any
     # kube-apiserver sends the legacy /api/v1 list without apiVersion; group lists carry it.
     head = {"kind": "APIResourceList"} if group == "" else {"kind": "APIResourceList", "apiVersion": "v1"}
     return {**head, "groupVersion": _gv(group, version), "resources": entries}
+
+
+def _by_name(sub: Any) -> tuple[int, str]:
+    return 0, str(sub.name)
+
+
+def _custom_order(sub: Any) -> tuple[int, str]:
+    """A CRD's subresources in the order its registry installs them: status, then scale."""
+    return {"status": 0, "scale": 1}.get(sub.name, 2), str(sub.name)
 
 
 # Kinds stored under another group/version than the one serving them.

@@ -15,7 +15,7 @@ from typing import Any
 from kubeclient.apidocs import Resource
 from kubeclient.testing import crd as crds
 from kubeclient.testing.decoding import cannot_handle, duplicate_fields, type_error
-from kubeclient.testing.defaults import apply_defaults
+from kubeclient.testing.defaults import apply_defaults, on_create
 from kubeclient.testing.fieldmanager import track_update
 from kubeclient.testing.meta import deep_copy, name_suffix, new_uid, ordered_object, timestamp
 from kubeclient.testing.registry import Registry
@@ -39,6 +39,7 @@ from kubeclient.testing.subresources import is_partial, partial_update
 from kubeclient.testing.validation import (
     SchemaValidator,
     prune_unknown,
+    scale_paths,
     validate_builtin,
     validate_labels,
     validate_name,
@@ -67,6 +68,24 @@ class Ctx:
     dry_run: bool = False
     field_validation: str = "Warn"  # Strict: unknown fields → 400; Warn: Warning headers; Ignore: silently dropped
     warnings: list[str] = field(default_factory=list)
+
+
+def sort_managed(entries: list[dict[str, Any]], subresource: str, manager: str) -> list[dict[str, Any]]:
+    """managedFields as kube-apiserver encodes them: a scale write records no time (the Scale carries none), and
+    entries sort by operation, time, manager, apiVersion, subresource."""
+    for e in entries:
+        if subresource == "scale" and e.get("subresource") == "scale" and e.get("manager") == manager:
+            e.pop("time", None)
+    return sorted(
+        entries,
+        key=lambda e: (
+            str(e.get("operation", "")),
+            str(e.get("time", "")),
+            str(e.get("manager", "")),
+            str(e.get("apiVersion", "")),
+            str(e.get("subresource", "")),
+        ),
+    )
 
 
 def rkey(res: Resource) -> ResourceKey:
@@ -127,7 +146,7 @@ class Objects:
             api_version=gv(ctx.res),
         )
         if entries:
-            new["metadata"]["managedFields"] = entries
+            new["metadata"]["managedFields"] = sort_managed(entries, subresource, ctx.manager)
         else:
             new["metadata"].pop("managedFields", None)
 
@@ -140,6 +159,11 @@ class Objects:
                 f"the API version in the data ({api_version}) does not match the expected API version ({gv(ctx.res)})"
             )
         kind = body.get("kind")
+        if kind not in (None, "", ctx.res.kind) and self.registry.is_custom(ctx.res):
+            # Custom objects are decoded as unstructured data: a wrong kind is a validation failure.
+            body_meta: dict[str, Any] = body["metadata"] if isinstance(body.get("metadata"), dict) else {}
+            cause = Cause("FieldValueInvalid", f"Invalid value: {json.dumps(kind)}: must be {ctx.res.kind}", "kind")
+            raise invalid(str(kind), ctx.res.group, str(body_meta.get("name") or name or ""), [cause])
         if kind not in (None, "", ctx.res.kind):
             raise bad_request(f"the kind in the data ({kind}) does not match the expected kind ({ctx.res.kind})")
         found = None if self.registry.is_custom(ctx.res) else self.registry.kind_schema(ctx.res)
@@ -179,7 +203,7 @@ class Objects:
         if crd_version is not None and crd_version.schema:
             validator = SchemaValidator()
             obj = validator.run(crd_version.schema, obj)
-            causes += validator.causes
+            causes += validator.causes + scale_paths(crd_version.scale, obj)
             unknown = validator.pruned
         elif crd_version is None:
             found = self.registry.kind_schema(res)
@@ -264,23 +288,45 @@ class Objects:
                 meta["generation"] = 1
             if self.has_status(ctx.res) and rkey(ctx.res) != NAMESPACES_KEY:
                 obj.pop("status", None)
-            self._defaults_on_create(ctx, obj, now)
+            # Defaulting happens at decoding, so its fields are the writer's; the strategy's own settings
+            # (status, namespace finalizers) come after ownership is tracked and belong to no one.
+            if key == NAMESPACES_KEY:
+                meta.setdefault("labels", {})["kubernetes.io/metadata.name"] = meta["name"]
+            elif key == CRD_KEY and isinstance(obj.get("spec"), dict):
+                obj["spec"].setdefault("conversion", {"strategy": "None"})
             meta.pop("managedFields", None)
             if managed_fields is None:
                 self.managed(ctx, None, obj, "")
             elif managed_fields:
                 meta["managedFields"] = managed_fields
+            self._defaults_on_create(ctx, obj, now)
             if ctx.dry_run:
                 return obj
             stored = self.store.commit(key, obj)
             self._after_write(ctx.res, stored)
+            if key == CRD_KEY:
+                self._establish(ctx, stored, now)
             return stored
+
+    def _establish(self, ctx: Ctx, stored: dict[str, Any], now: str) -> None:
+        """What the apiextensions controllers do right after a CRD is created: accept its names, establish it."""
+        established = deep_copy(stored)
+        established["status"] = crds.crd_status(crds.parse_crd(stored), now)
+        self.managed(Ctx(res=ctx.res, namespace="", manager="kube-apiserver"), stored, established, "status")
+        self._after_write(ctx.res, self.store.commit(CRD_KEY, established))
+
+    def _allocate_ip(self) -> str:
+        used = {str((s.get("spec") or {}).get("clusterIP")) for s in self.store.snapshot(("", "services"), None)[0]}
+        for n in range(10, 255 * 255):
+            ip = f"10.0.{n // 255}.{n % 255 or 1}"
+            if ip not in used:
+                return ip
+        raise APIStatus(500, "InternalError", "Internal error occurred: the service IP range is full")
 
     def _defaults_on_create(self, ctx: Ctx, obj: dict[str, Any], now: str) -> None:
         key = rkey(ctx.res)
+        on_create(ctx.res, obj, self._allocate_ip)
         if key == NAMESPACES_KEY:
-            name = obj["metadata"]["name"]
-            obj["metadata"].setdefault("labels", {})["kubernetes.io/metadata.name"] = name
             obj.setdefault("spec", {}).setdefault("finalizers", ["kubernetes"])
             obj["status"] = {"phase": "Active"}
         elif key == ("", "pods"):
@@ -304,7 +350,13 @@ class Objects:
                             )
                         ],
                     )
-            obj["status"] = crds.crd_status(info, now)
+            # Stored as the registry creates it; _establish then writes the controllers' status.
+            stored_versions = [v.name for v in info.versions if v.storage]
+            obj["status"] = {
+                "acceptedNames": {"kind": "", "plural": ""},
+                "conditions": None,
+                "storedVersions": stored_versions,
+            }
 
     def _after_write(self, res: Resource, stored: dict[str, Any]) -> None:
         if rkey(res) == CRD_KEY:
@@ -317,6 +369,11 @@ class Objects:
         with self.store.lock:
             live = self.get_live(ctx, name)
             rv = str(obj["metadata"].get("resourceVersion") or "")
+            if not rv and self.registry.is_custom(ctx.res):
+                cause = Cause(
+                    "FieldValueInvalid", "Invalid value: 0: must be specified for an update", "metadata.resourceVersion"
+                )
+                raise invalid(ctx.res.plural, ctx.res.group, name, [cause])
             if rv and rv != live["metadata"].get("resourceVersion"):
                 raise stale(ctx.res.group, ctx.res.plural, name)
             uid = obj["metadata"].get("uid")
@@ -364,7 +421,7 @@ class Objects:
                 )
         new["kind"] = ctx.res.kind
         new["apiVersion"] = gv(ctx.res)
-        if subresource == "":
+        if subresource == "" or (self.registry.is_custom(ctx.res) and subresource in ("status", "scale")):
             new = self._validate(ctx, new, live)
             meta = new["metadata"]
         if "generation" in live_meta:
@@ -430,7 +487,6 @@ class Objects:
             return live
         new = deep_copy(live)
         new["metadata"]["deletionTimestamp"] = timestamp()
-        new["metadata"]["deletionGracePeriodSeconds"] = 0
         new["status"] = {"phase": "Terminating"}
         if ctx.dry_run:
             return new
@@ -486,8 +542,10 @@ class Objects:
                     return 200, self.render(ctx.res, new)
                 stored = self.store.commit(rkey(ctx.res), new)
                 return 200, self.render(ctx.res, stored)
+            if rkey(ctx.res) == CRD_KEY:
+                return 200, self.render(ctx.res, self._delete_crd(ctx, live))
             final = live if ctx.dry_run else (self._remove(ctx.res, live) or live)
-            if rkey(ctx.res) in RETURNS_DELETED or self.registry.is_custom(ctx.res):
+            if rkey(ctx.res) in RETURNS_DELETED:
                 return 200, self.render(ctx.res, final)
             details: dict[str, Any] = {"name": name}
             if ctx.res.group:
@@ -496,18 +554,36 @@ class Objects:
             details["uid"] = meta.get("uid")
             return 200, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}
 
+    def _delete_crd(self, ctx: Ctx, live: dict[str, Any]) -> dict[str, Any]:
+        """A CRD goes Terminating under the cleanup finalizer (a MODIFIED event), its objects go, then it does."""
+        new = deep_copy(live)
+        now = timestamp()
+        new["metadata"]["deletionTimestamp"] = now
+        new["metadata"]["finalizers"] = ["customresourcecleanup.apiextensions.k8s.io"]
+        status = new.setdefault("status", {})
+        status["conditions"] = [*(status.get("conditions") or []), crds.terminating_condition(now)]
+        if ctx.dry_run:
+            return new
+        stored = self.store.commit(CRD_KEY, new)
+        self._remove(ctx.res, stored)
+        return stored
+
     def _preconditions(self, ctx: Ctx, live: Mapping[str, Any], pre: Mapping[str, Any]) -> None:
+        """Delete preconditions, refused as the storage layer words it (naming the Kind, not the resource)."""
         meta = live["metadata"]
         uid, rv = pre.get("uid"), pre.get("resourceVersion")
         if uid and uid != meta.get("uid"):
-            why = f"Precondition failed: UID in precondition: {uid}, UID in object meta: {meta.get('uid')}"
-            raise conflict(ctx.res.group, ctx.res.kind, meta["name"], why)  # deletion names the Kind
+            why = (
+                f"the UID in the precondition ({uid}) does not match the UID in record ({meta.get('uid')}). "
+                "The object might have been deleted and then recreated"
+            )
+            raise conflict(ctx.res.group, ctx.res.kind, meta["name"], why)
         if rv and rv != meta.get("resourceVersion"):
             why = (
-                f"Precondition failed: ResourceVersion in precondition: {rv}, "
-                f"ResourceVersion in object meta: {meta.get('resourceVersion')}"
+                f"the ResourceVersion in the precondition ({rv}) does not match the ResourceVersion in record "
+                f"({meta.get('resourceVersion')}). The object might have been modified"
             )
-            raise conflict(ctx.res.group, ctx.res.kind, meta["name"], why)  # deletion names the Kind
+            raise conflict(ctx.res.group, ctx.res.kind, meta["name"], why)
 
     def delete_collection(self, ctx: Ctx, selection: Selection, options: Mapping[str, Any]) -> dict[str, Any]:
         items, _ = self.store.snapshot(rkey(ctx.res), ctx.namespace if ctx.res.namespaced and ctx.namespace else None)

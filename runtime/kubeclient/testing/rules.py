@@ -110,8 +110,8 @@ def _config_keys(obj: Mapping[str, Any], fields: tuple[str, ...], limit: bool) -
 def _containers(spec: Mapping[str, Any], path: str) -> list[Cause]:
     causes: list[Cause] = []
     names: set[str] = set()
-    for i, c in enumerate(_list(spec.get("containers"))):
-        c = _map(c)
+    for i, item in enumerate(_list(spec.get("containers"))):
+        c = _map(item)
         here = f"{path}.containers[{i}]"
         name = c.get("name")
         if not name:
@@ -145,8 +145,8 @@ def _service(spec: Mapping[str, Any]) -> list[Cause]:
     ports = _list(spec.get("ports"))
     if not ports and kind != "ExternalName" and spec.get("clusterIP") != "None":
         causes.append(_required("spec.ports"))
-    for i, p in enumerate(ports):
-        p = _map(p)
+    for i, item in enumerate(ports):
+        p = _map(item)
         here = f"spec.ports[{i}]"
         if len(ports) > 1 and not p.get("name"):
             causes.append(_required(f"{here}.name"))
@@ -182,7 +182,9 @@ def validate_kind(res: Resource, obj: Mapping[str, Any]) -> list[Cause]:
         template = _map(spec.get("template"))
         labels = _map(_map(template.get("metadata")).get("labels"))
         if not isinstance(spec.get("selector"), Mapping):
-            causes.append(_invalid(dict(labels), "`selector` does not match template `labels`", "spec.template.metadata.labels"))
+            causes.append(
+                _invalid(dict(labels), "`selector` does not match template `labels`", "spec.template.metadata.labels")
+            )
         if _list(_map(template.get("spec")).get("containers")):
             causes += _containers(_map(template.get("spec")), "spec.template.spec")
     elif res.group == "rbac.authorization.k8s.io" and res.plural in ("roles", "clusterroles"):
@@ -210,9 +212,13 @@ def validate_update(res: Resource, old: Mapping[str, Any], new: Mapping[str, Any
     if key in (("", "configmaps"), ("", "secrets")) and old.get("immutable") is True:
         for field in ("data", "binaryData") if key[1] == "configmaps" else ("data", "stringData"):
             if field != "stringData" and old.get(field) != new.get(field):
-                causes.append(Cause("FieldValueForbidden", "Forbidden: field is immutable when `immutable` is set", field))
+                causes.append(
+                    Cause("FieldValueForbidden", "Forbidden: field is immutable when `immutable` is set", field)
+                )
         if new.get("immutable") is not True:
-            causes.append(Cause("FieldValueForbidden", "Forbidden: field is immutable when `immutable` is set", "immutable"))
+            causes.append(
+                Cause("FieldValueForbidden", "Forbidden: field is immutable when `immutable` is set", "immutable")
+            )
     elif key == ("", "pods"):
         if _pod_spec_fixed(_map(old.get("spec"))) != _pod_spec_fixed(_map(new.get("spec"))):
             causes.append(Cause("FieldValueForbidden", f"Forbidden: {POD_MUTABLE}", "spec"))

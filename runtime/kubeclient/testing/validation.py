@@ -201,19 +201,17 @@ class SchemaValidator:
                 self._type_error(path, value, "integer-or-string")
             return value
         expected = schema.get("type")
+        enum = schema.get("enum")
         if isinstance(expected, str) and not _type_ok(expected, value):
             self._type_error(path, value, expected)
+            if expected == "integer" and isinstance(value, float):
+                message = f'Invalid value: "": Checked value must be of type integer (default format) in {path}'
+                self.causes.append(Cause("FieldValueInvalid", message, "<nil>"))
+            if isinstance(enum, list) and value not in enum:
+                self._enum(enum, value, path)
             return value
-        enum = schema.get("enum")
         if isinstance(enum, list) and value not in enum:
-            supported = ", ".join(go_value(e) for e in enum)
-            self.causes.append(
-                Cause(
-                    "FieldValueNotSupported",
-                    f"Unsupported value: {go_value(value)}: supported values: {supported}",
-                    path,
-                )
-            )
+            self._enum(enum, value, path)
         if isinstance(value, str):
             self._string(schema, value, path)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -224,6 +222,11 @@ class SchemaValidator:
             return self._object(schema, value, path)
         return value
 
+    def _enum(self, enum: list[Any], value: Any, path: str) -> None:
+        supported = ", ".join(go_value(e) for e in enum)
+        message = f"Unsupported value: {go_value(value)}: supported values: {supported}"
+        self.causes.append(Cause("FieldValueNotSupported", message, path))
+
     def _type_error(self, path: str, value: Any, expected: str) -> None:
         actual = _type_name(value)
         message = f'Invalid value: "{actual}": {path} in body must be of type {expected}: "{actual}"'
@@ -231,6 +234,10 @@ class SchemaValidator:
 
     def _string(self, schema: Mapping[str, Any], value: str, path: str) -> None:
         pattern = schema.get("pattern")
+        max_length = schema.get("maxLength")
+        if isinstance(max_length, int) and len(value) > max_length:
+            self.causes.append(Cause("FieldValueTooLong", f"Too long: may not be more than {max_length} bytes", path))
+            return
         if isinstance(pattern, str) and re.search(pattern, value) is None:
             self.causes.append(
                 Cause(
@@ -238,10 +245,6 @@ class SchemaValidator:
                     f"Invalid value: {go_value(value)}: {path} in body should match '{pattern}'",
                     path,
                 )
-            )
-        if isinstance(schema.get("maxLength"), int) and len(value) > schema["maxLength"]:
-            self.causes.append(
-                Cause("FieldValueTooLong", f"Too long: may not be more than {schema['maxLength']} bytes", path)
             )
         min_length = schema.get("minLength")
         if isinstance(min_length, int) and len(value) < min_length:
@@ -351,3 +354,48 @@ def _resolved(
             break
         schema = target
     return schema
+
+
+def scale_paths(scale: Mapping[str, Any] | None, obj: Mapping[str, Any]) -> list[Cause]:
+    """A custom object's replica fields named by its scale subresource must be non-negative integers (causes on
+    the JSON path, as `.spec.replicas`)."""
+    causes: list[Cause] = []
+    for key in ("specReplicasPath", "statusReplicasPath"):
+        path = str((scale or {}).get(key) or "")
+        if not path:
+            continue
+        parts = path.lstrip(".").split(".")
+        here: Any = obj
+        for part in parts:
+            if not isinstance(here, dict):
+                shown = here if isinstance(here, str) else go_value(here)
+                why = (
+                    f"{path} accessor error: {shown} is of the type {_go_kind(here)}, expected map[string]interface{{}}"
+                )
+                causes.append(Cause("FieldValueInvalid", f"Invalid value: 0: {why}", path))
+                break
+            if part not in here:
+                break
+            here = here[part]
+        else:
+            if isinstance(here, bool) or not isinstance(here, int):
+                shown = here if isinstance(here, str) else go_value(here)
+                why = f"{path} accessor error: {shown} is of the type {_go_kind(here)}, expected int64"
+                causes.append(Cause("FieldValueInvalid", f"Invalid value: 0: {why}", path))
+            elif here < 0:
+                causes.append(
+                    Cause("FieldValueInvalid", f"Invalid value: {here}: should be a non-negative integer", path)
+                )
+    return causes
+
+
+def _go_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int64"
+    if isinstance(value, float):
+        return "float64"
+    if isinstance(value, str):
+        return "string"
+    return "[]interface {}" if isinstance(value, list) else "map[string]interface {}"
