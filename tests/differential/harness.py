@@ -22,6 +22,7 @@ VOLATILE_META = ("uid", "resourceVersion", "creationTimestamp", "deletionTimesta
 VOLATILE_VALUES = {"clusterIP", "clusterIPs", "continue"}
 # A Table's age column and the server's own address change from run to run.
 AGE = re.compile(r"^(\d+(s|m|h|d|y))+$")
+CLUSTER_IP = re.compile(r"^10\.0\.\d+\.\d+$")
 SERVER = re.compile(r"127\.0\.0\.1:\d+")
 PLACEHOLDER = re.compile(r"\{(ns|u|rv:[a-z0-9-]+|continue:[a-z0-9-]+)\}")
 
@@ -161,6 +162,14 @@ def _reduce(raw: Any, run: Run, compare_body: bool) -> Any:
     return _clean(raw, run)
 
 
+def _cell(value: Any, run: Run) -> Any:
+    if isinstance(value, str) and AGE.match(value):
+        return "<age>"
+    if isinstance(value, str) and CLUSTER_IP.match(value):
+        return "<cluster-ip>"
+    return _clean(value, run)
+
+
 def _clean(value: Any, run: Run, key: str = "") -> Any:
     if isinstance(value, dict):
         out = {}
@@ -178,7 +187,7 @@ def _clean(value: Any, run: Run, key: str = "") -> Any:
             if k == "description" and key == "columnDefinitions":
                 continue  # prose from the documents; the committed snapshot strips descriptions
             if k == "cells" and isinstance(v, list):
-                out[k] = [("<age>" if isinstance(c, str) and AGE.match(c) else _clean(c, run)) for c in v]
+                out[k] = [_cell(c, run) for c in v]
                 continue
             if k == "managedFields" and isinstance(v, list):
                 out[k] = [{f: x for f, x in e.items() if f != "time"} for e in v if isinstance(e, dict)]

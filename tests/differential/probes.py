@@ -578,6 +578,7 @@ def _watch() -> list[Probe]:
         get(
             "watchlist-no-bookmarks",
             c,
+            watch=True,
             query={
                 "watch": "true",
                 "sendInitialEvents": "true",
@@ -588,6 +589,7 @@ def _watch() -> list[Probe]:
         get(
             "watchlist-bad-match",
             c,
+            watch=True,
             query={
                 "watch": "true",
                 "sendInitialEvents": "true",
@@ -599,6 +601,7 @@ def _watch() -> list[Probe]:
         get(
             "watch-rvmatch-forbidden",
             c,
+            watch=True,
             query={
                 "watch": "true",
                 "resourceVersionMatch": "NotOlderThan",

@@ -16,7 +16,7 @@ import yaml
 from kubeclient.apidocs import Resource
 from kubeclient.testing import discovery
 from kubeclient.testing.auth import User
-from kubeclient.testing.content import JSON, Output, negotiate
+from kubeclient.testing.content import JSON, YAML, Output, negotiate
 from kubeclient.testing.decoding import loads_tracking
 from kubeclient.testing.faults import FaultRequest, Faults
 from kubeclient.testing.fieldmanager import manager_from_user_agent
@@ -85,7 +85,7 @@ def json_response(status: int, obj: Any, content_type: str = JSON, warnings: lis
 
 
 def status_response(err: APIStatus) -> Response:
-    resp = json_response(err.code, err.body())
+    resp = json_response(err.code, err.body(), warnings=err.warnings)
     if err.retry_after is not None:
         resp.headers.append(("Retry-After", str(err.retry_after)))
     return resp
@@ -404,6 +404,8 @@ class API:
             return json_response(200, self._table([obj], meta, ctx, req, out), out.media)
         if out.form == "metadata":
             return json_response(200, partial_metadata(obj, out.version), out.media)
+        if out.media == YAML:
+            return Response(200, yaml.safe_dump(obj, default_flow_style=False).encode(), YAML)
         return json_response(200, obj)
 
     def _table(
@@ -466,9 +468,10 @@ class API:
             return json_response(200, self._table(rendered, list_meta, ctx, req, out), out.media)
         if out.form == "metadata":
             return json_response(200, partial_metadata_list(rendered, list_meta, out.version), out.media)
-        return json_response(
-            200, {"kind": self.objects.list_kind(res), "apiVersion": gv(res), "metadata": list_meta, "items": rendered}
-        )
+        body = {"kind": self.objects.list_kind(res), "apiVersion": gv(res), "metadata": list_meta, "items": rendered}
+        if out.media == YAML:
+            return Response(200, yaml.safe_dump(body, default_flow_style=False).encode(), YAML)
+        return json_response(200, body)
 
     # watch
 

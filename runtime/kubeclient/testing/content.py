@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from kubeclient.testing.status import not_acceptable
 
 JSON = "application/json"
+YAML = "application/yaml"
 TABLE_MEDIA = "application/json;as=Table;v=v1;g=meta.k8s.io"
 ACCEPTED = [
     "application/json",
@@ -45,6 +46,8 @@ def negotiate(accept: str, *, is_list: bool, aggregated_ok: bool = False) -> Out
     if not accept.strip():
         return Output("object", JSON)
     for media, params in _parse(accept):
+        if media == YAML and not params:
+            return Output("object", YAML)
         if media not in (JSON, "*/*", "application/*"):
             continue
         as_ = params.get("as", "")

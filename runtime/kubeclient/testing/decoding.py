@@ -171,6 +171,36 @@ def type_error(kind: str, schema: Mapping[str, Any], resolve: Resolve, obj: Mapp
     return None
 
 
+def normalize(schema: Mapping[str, Any], resolve: Resolve, obj: Any) -> None:
+    """What decoding into Go structs does to values that pass: a null in a map of strings becomes "", a number
+    where a Quantity goes becomes its string. Changes `obj` in place."""
+    walker = _Walker(resolve)
+
+    def visit(sub: Mapping[str, Any], value: Any) -> None:
+        full = walker.full(sub)
+        props = full.get("properties")
+        additional = full.get("additionalProperties")
+        if isinstance(value, dict):
+            for key, item in list(value.items()):
+                child = props.get(key) if isinstance(props, Mapping) else None
+                if child is None and isinstance(additional, Mapping):
+                    child = additional
+                    if item is None and walker.full(child).get("type") == "string":
+                        value[key] = ""
+                        continue
+                if child is None:
+                    continue
+                if _ref(child) == QUANTITY_REF and isinstance(item, (int, float)) and not isinstance(item, bool):
+                    value[key] = str(item)
+                else:
+                    visit(child, item)
+        elif isinstance(value, list) and isinstance(full.get("items"), Mapping):
+            for item in value:
+                visit(full["items"], item)
+
+    visit(schema, obj)
+
+
 # Duplicate keys: the standard decoder keeps the last value; the strict one names each duplicate.
 
 

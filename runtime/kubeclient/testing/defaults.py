@@ -180,3 +180,21 @@ def on_create(res: Resource, obj: Obj, allocate_ip: Callable[[], str]) -> None:
         spec.setdefault("ipFamilies", ["IPv4"])
         spec.setdefault("ipFamilyPolicy", "SingleStack")
         obj["status"] = {"loadBalancer": {}}
+
+
+# Fields the server set at creation that an update leaving them out keeps (Service IPs, Pod admission results).
+KEPT_ON_UPDATE = {
+    ("", "pods"): ("priority", "preemptionPolicy", "tolerations", "enableServiceLinks"),
+    ("", "services"): ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"),
+}
+
+
+def carry_over(res: Resource, old: Obj, new: Obj) -> None:
+    """Copy into `new` (an update of `old`) the server-set fields of KEPT_ON_UPDATE that it does not give."""
+    fields = KEPT_ON_UPDATE.get((res.group, res.plural), ())
+    before, after = old.get("spec"), new.get("spec")
+    if not fields or not isinstance(before, dict) or not isinstance(after, dict):
+        return
+    for field in fields:
+        if field in before and field not in after:
+            after[field] = before[field]

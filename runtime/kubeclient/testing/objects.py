@@ -14,8 +14,8 @@ from typing import Any
 
 from kubeclient.apidocs import Resource
 from kubeclient.testing import crd as crds
-from kubeclient.testing.decoding import cannot_handle, duplicate_fields, type_error
-from kubeclient.testing.defaults import apply_defaults, on_create
+from kubeclient.testing.decoding import cannot_handle, duplicate_fields, normalize, type_error
+from kubeclient.testing.defaults import apply_defaults, carry_over, on_create
 from kubeclient.testing.fieldmanager import track_update
 from kubeclient.testing.meta import deep_copy, name_suffix, new_uid, ordered_object, timestamp
 from kubeclient.testing.registry import Registry
@@ -155,9 +155,13 @@ class Objects:
             raise bad_request(f"the object provided is unrecognized (must be of type {ctx.res.kind})")
         api_version = body.get("apiVersion")
         if api_version not in (None, "", gv(ctx.res)):
-            raise bad_request(
+            err = bad_request(
                 f"the API version in the data ({api_version}) does not match the expected API version ({gv(ctx.res)})"
             )
+            if self.registry.is_custom(ctx.res):
+                # Decoded against the named version first, which has no schema: every field is unknown.
+                err.warnings = [f'unknown field "{k}"' for k in body if k not in ("apiVersion", "kind", "metadata")]
+            raise err
         kind = body.get("kind")
         if kind not in (None, "", ctx.res.kind) and self.registry.is_custom(ctx.res):
             # Custom objects are decoded as unstructured data: a wrong kind is a validation failure.
@@ -170,6 +174,8 @@ class Objects:
         wrong = type_error(ctx.res.kind, found[0], found[1], body) if found else None
         if wrong:
             raise cannot_handle(ctx.res.kind, ctx.res.version, wrong)
+        if found:
+            normalize(found[0], found[1], body)
         meta = body.get("metadata")
         if meta is None:
             body["metadata"] = meta = {}
@@ -332,7 +338,7 @@ class Objects:
         elif key == ("", "pods"):
             obj["status"] = {"phase": "Pending", "qosClass": "BestEffort"}
         elif self.has_status(ctx.res) and not self.registry.is_custom(ctx.res) and key != CRD_KEY:
-            obj["status"] = {}  # built-in status structs serialise even when empty
+            obj.setdefault("status", {})  # built-in status structs serialise even when empty
         elif key == CRD_KEY:
             info = crds.parse_crd(obj)
             for other in self.store.snapshot(CRD_KEY, None)[0]:
@@ -421,6 +427,8 @@ class Objects:
                 )
         new["kind"] = ctx.res.kind
         new["apiVersion"] = gv(ctx.res)
+        if subresource == "":
+            carry_over(ctx.res, live, new)
         if subresource == "" or (self.registry.is_custom(ctx.res) and subresource in ("status", "scale")):
             new = self._validate(ctx, new, live)
             meta = new["metadata"]
@@ -441,7 +449,11 @@ class Objects:
         if meta.get("deletionTimestamp") and not meta.get("finalizers"):
             if ctx.dry_run:
                 return new
-            return self._remove(ctx.res, new) or new
+            removed = self._remove(ctx.res, new)
+            if removed is None:
+                return new
+            # The answer is the update that let the object go, at the revision of its deletion.
+            return {**new, "metadata": {**new["metadata"], "resourceVersion": removed["metadata"]["resourceVersion"]}}
         if ctx.dry_run:
             return new
         stored = self.store.commit(rkey(ctx.res), new)

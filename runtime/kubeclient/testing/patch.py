@@ -212,11 +212,6 @@ class _Patcher:
             raise bad_request(
                 f"the kind in the data ({applied.get('kind') or ''}) does not match the expected kind ({ctx.res.kind})"
             )
-        meta = applied.get("metadata")
-        if isinstance(meta, dict) and meta.get("name") and meta["name"] != self.name:
-            raise bad_request(
-                f"the name of the object ({meta['name']}) does not match the name on the URL ({self.name})"
-            )
         if self.schema and not self.objects.registry.is_custom(ctx.res):
             wrong = applied_type_error(self.schema, self.resolve, applied)
             if wrong:
@@ -236,6 +231,12 @@ class _Patcher:
             )
         except (self.engine.ApplyConflictError, self.engine.PatchError) as exc:
             raise _engine_status(exc) from None
+        # Ownership conflicts are found before the name is compared with the URL's, as kube-apiserver does.
+        meta = applied.get("metadata")
+        if isinstance(meta, dict) and meta.get("name") and meta["name"] != self.name:
+            raise bad_request(
+                f"the name of the object ({meta['name']}) does not match the name on the URL ({self.name})"
+            )
         managed = (result.get("metadata") or {}).get("managedFields") or []
         if live is None:
             if self.subresource:
