@@ -540,6 +540,7 @@ def _watch() -> list[Probe]:
     c = f"{NS}/configmaps"
     return [
         get("watch-setup-list", c, query={"labelSelector": "w=1"}, save="wlist"),
+        get("watch-too-old", c, watch=True, query={"watch": "true", "resourceVersion": "1", "timeoutSeconds": "1"}),
         post("watch-add", c, cm("w1", {"a": "1"}, labels={"w": "1"})),
         patch("watch-modify", f"{c}/w1", MERGE, {"data": {"a": "2"}}),
         delete("watch-delete", f"{c}/w1"),
@@ -644,6 +645,44 @@ def _discovery() -> list[Probe]:
     ]
 
 
+def _field(number: int, payload: bytes) -> bytes:
+    """One length-delimited protobuf field (all a ConfigMap needs): key, length, bytes."""
+    out = bytearray([number << 3 | 2])
+    size = len(payload)
+    while size > 0x7F:
+        out.append(size & 0x7F | 0x80)
+        size >>= 7
+    out.append(size)
+    return bytes(out) + payload
+
+
+def pb_configmap(name: str, data: dict[str, str]) -> bytes:
+    """A ConfigMap as kubectl sends it in protobuf: the `k8s\\0` magic and a runtime.Unknown around the object."""
+    meta = _field(1, _field(1, name.encode()))
+    entries = b"".join(_field(2, _field(1, k.encode()) + _field(2, v.encode())) for k, v in data.items())
+    type_meta = _field(1, _field(1, b"v1") + _field(2, b"ConfigMap"))
+    return b"k8s\x00" + type_meta + _field(2, meta + entries) + _field(3, b"") + _field(4, b"")
+
+
+PROTOBUF = "application/vnd.kubernetes.protobuf"
+
+
+def _protobuf() -> list[Probe]:
+    c = f"{NS}/configmaps"
+    return [
+        post("pb-create", c, pb_configmap("pb1", {"a": "b"}), content_type=PROTOBUF, accept="application/json"),
+        get("pb-get-json", f"{c}/pb1"),
+        get("pb-get-protobuf", f"{c}/pb1", accept=PROTOBUF),
+        get("pb-get-preferred", f"{c}/pb1", accept=f"{PROTOBUF},application/json"),
+        get("pb-list-preferred", c, accept=f"{PROTOBUF},application/json", query={"labelSelector": "none=here"}),
+        post("pb-create-garbage", c, b"k8s\x00\xff\xff", content_type=PROTOBUF, accept="application/json"),
+        post("pb-create-no-magic", c, b"\x0a\x00", content_type=PROTOBUF, accept="application/json"),
+        post(
+            "pb-create-duplicate", c, pb_configmap("pb1", {"a": "b"}), content_type=PROTOBUF, accept="application/json"
+        ),
+    ]
+
+
 def _media() -> list[Probe]:
     c = f"{NS}/configmaps"
     return [
@@ -723,6 +762,7 @@ def _crd() -> list[Probe]:
         post("cr-wrong-version", w, {**widget("w28", {"size": "small"}), "apiVersion": f"{GROUP}/v2"}),
         post("cr-null-field", w, widget("w29", {"size": "small", "code": None})),
         get("cr-list", w),
+        get("pb-custom-preferred", w, accept=f"{PROTOBUF},application/json"),
         get("cr-table", w, accept=TABLE),
         patch("cr-patch-merge", f"{w}/w1", MERGE, {"spec": {"size": "large"}}),
         patch("cr-patch-merge-invalid", f"{w}/w1", MERGE, {"spec": {"size": "tiny"}}),
@@ -774,7 +814,7 @@ def _cluster_scoped() -> list[Probe]:
 
 def probes() -> list[Probe]:
     out = [*_crud(), *_types(), *_validation(), *_field_validation(), *_patches(), *_subresources()]
-    out += [*_watch(), *_discovery(), *_media(), *_crd(), *_cluster_scoped()]
+    out += [*_watch(), *_discovery(), *_media(), *_protobuf(), *_crd(), *_cluster_scoped()]
     names = [p.name for p in out]
     duplicates = {n for n in names if names.count(n) > 1}
     assert not duplicates, f"probe names must be unique: {sorted(duplicates)}"
