@@ -1,3 +1,5 @@
+# ruff: noqa: E501
+# (a table of requests reads best one per line)
 """The differential probes: one declarative list of requests, replayed in order against the fake and the real
 kube-apiserver (see harness.py). Later probes see what earlier ones made, on both servers alike."""
 
@@ -657,7 +659,7 @@ def _field(number: int, payload: bytes) -> bytes:
 
 
 def pb_configmap(name: str, data: dict[str, str]) -> bytes:
-    """A ConfigMap as kubectl sends it in protobuf: the `k8s\\0` magic and a runtime.Unknown around the object."""
+    """A ConfigMap as kubectl sends it in protobuf: the `k8s` magic with a zero byte and a runtime.Unknown around the object."""
     meta = _field(1, _field(1, name.encode()))
     entries = b"".join(_field(2, _field(1, k.encode()) + _field(2, v.encode())) for k, v in data.items())
     type_meta = _field(1, _field(1, b"v1") + _field(2, b"ConfigMap"))
