@@ -16,6 +16,7 @@ import httpx
 
 from kubeclient.config import Config
 from kubeclient.rest.transport import client_kwargs
+from kubeclient.testing.protobuf import Codec, default_codec
 
 VOLATILE_META = ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generateName")
 # Values a server chooses by itself: cluster IPs, random name suffixes, continue tokens.
@@ -118,11 +119,20 @@ def _one(client: httpx.Client, probe: Probe, run: Run) -> dict[str, Any]:
         if probe.save and isinstance(raw, dict):
             run.saved[probe.save] = raw
         body = _reduce(raw, run, probe.compare_body) if raw is not None else _text(resp.text, run)
+    elif media == "application/vnd.kubernetes.protobuf" and resp.content.startswith(b"k8s\x00"):
+        # Both servers' protobuf is read with the fake's codec: the objects must match like JSON answers do.
+        body = {"protobuf": _reduce(_codec().decode(resp.content), run, probe.compare_body)}
     else:
         body = {"media": media}
     if probe.ready:
         _wait_ready(client, run.fill(probe.ready))
     return {"code": resp.status_code, "media": media, "warnings": [_scrub(w, run) for w in warnings], "body": body}
+
+
+def _codec() -> Codec:
+    codec = default_codec()
+    assert codec is not None, "the protobuf snapshot (openapi/kubernetes-1.36/protobuf.json) is missing"
+    return codec
 
 
 def _wait_ready(client: httpx.Client, path: str, timeout: float = 30.0) -> None:

@@ -45,6 +45,7 @@ from kubeclient.testing.storage import Store, TooOld
 from kubeclient.testing.subresources import is_partial
 from kubeclient.testing.tables import partial_metadata, partial_metadata_list, table
 from kubeclient.testing.watch import Watcher, line, stream
+from kubeclient.testing.wire import PROTOBUF, answer_protobuf, default_codec, protobuf_body
 
 LOG = logging.getLogger("kubeclient.testing")
 ANONYMOUS_PATHS = ("healthz", "readyz", "livez", "version")
@@ -132,9 +133,9 @@ class API:
 
     def handle(self, req: Request) -> Response:
         try:
-            return self._handle(req)
+            return answer_protobuf(req.header("Accept"), self._handle(req))
         except APIStatus as err:
-            return status_response(err)
+            return answer_protobuf(req.header("Accept"), status_response(err))
         except Exception as exc:
             # A bug in the fake must surface as the 500 a panicking apiserver sends, not as a dropped connection.
             LOG.exception("fake apiserver: %s %s failed", req.method, req.path)
@@ -355,10 +356,12 @@ class API:
 
     @staticmethod
     def _json_body(req: Request) -> Any:
-        """The request body decoded by Content-Type: JSON or YAML (the fake does not speak protobuf or CBOR)."""
+        """The request body decoded by Content-Type: JSON, YAML, or protobuf for built-in kinds (not CBOR)."""
         media = req.header("Content-Type").split(";", maxsplit=1)[0].strip().lower()
+        if media == PROTOBUF and default_codec() is not None:
+            return protobuf_body(req.body)
         if media not in ("", "application/json", "application/yaml", "*/*"):
-            raise unsupported_media_type(["application/json", "application/yaml"])
+            raise unsupported_media_type(["application/json", "application/yaml", PROTOBUF])
         try:
             if media == "application/yaml":
                 return yaml.safe_load(req.body.decode("utf-8")) if req.body.strip() else None
