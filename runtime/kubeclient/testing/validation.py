@@ -4,6 +4,7 @@ and custom objects against their CRD's structural schema (with pruning of unknow
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -269,6 +270,7 @@ class SchemaValidator:
         if isinstance(min_items, int) and len(value) < min_items:
             message = f"Invalid value: {len(value)}: {path} in body should have at least {min_items} items"
             self.causes.append(Cause("FieldValueInvalid", message, path))
+        self._list_type(schema, value, path)
         items = schema.get("items")
         if not isinstance(items, Mapping):
             return value
@@ -277,6 +279,26 @@ class SchemaValidator:
             checked = self.value(items, item, f"{path}[{i}]")
             out.append(None if checked is _PRUNE else checked)
         return out
+
+    def _list_type(self, schema: Mapping[str, Any], value: list[Any], path: str) -> None:
+        """x-kubernetes-list-type: a set holds each item once, a map list each combination of its keys once."""
+        kind = schema.get("x-kubernetes-list-type")
+        keys = [str(k) for k in schema.get("x-kubernetes-list-map-keys") or []]
+        seen: list[Any] = []
+        for i, item in enumerate(value):
+            if kind == "set":
+                identity: Any = item
+            elif kind == "map" and keys and isinstance(item, Mapping):
+                if any(k not in item for k in keys):
+                    continue  # reported as a missing required key by the item's own schema
+                identity = {k: item[k] for k in keys}
+            else:
+                continue
+            if identity in seen:
+                shown = json.dumps(identity, separators=(",", ":")) if kind == "map" else go_value(identity)
+                self.causes.append(Cause("FieldValueDuplicate", f"Duplicate value: {shown}", f"{path}[{i}]"))
+            else:
+                seen.append(identity)
 
     def _object(self, schema: Mapping[str, Any], value: dict[str, Any], path: str) -> dict[str, Any]:
         props = schema.get("properties")
