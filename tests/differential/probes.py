@@ -304,6 +304,16 @@ def _types() -> list[Probe]:
         post("type-svc-targetport-bool", s, service("ts3", [{"port": 80, "targetPort": False}])),
         post("type-svc-ports-object", s, service("ts4", {"port": 80})),
         post("type-svc-selector-int", s, service("ts5", [{"port": 80}], selector={"a": 1})),
+        post("secret-create", f"{NS}/secrets", secret("s1", data={"a": "aGk="}, stringData={"b": "yo"})),
+        post(
+            "secret-create-typed",
+            f"{NS}/secrets",
+            secret("s2", type="kubernetes.io/tls", data={"tls.crt": "", "tls.key": ""}),
+        ),
+        post(
+            "secret-create-tls-missing", f"{NS}/secrets", secret("s3", type="kubernetes.io/tls", data={"tls.crt": ""})
+        ),
+        post("secret-create-bad-key", f"{NS}/secrets", secret("s4", data={"a/b": "aGk="})),
         post("type-secret-data-int", f"{NS}/secrets", secret("ts6", data={"a": 1})),
         post("type-secret-data-not-base64", f"{NS}/secrets", secret("ts7", data={"a": "!!"})),
         post("type-secret-stringdata-int", f"{NS}/secrets", secret("ts8", stringData={"a": 1})),

@@ -127,6 +127,26 @@ def test_create_and_get_in_every_format(kubectl: Kubectl) -> None:
     assert again.returncode != 0 and 'configmaps "cfg" already exists' in again.stderr
 
 
+def test_create_generators_send_protobuf(kubectl: Kubectl) -> None:
+    """kubectl 1.36 sends these bodies as protobuf (Content-Type application/vnd.kubernetes.protobuf)."""
+    kubectl("create", "secret", "generic", "pw", "--from-literal=password=s3cret")
+    secret = json.loads(kubectl("get", "secret", "pw", "-o", "json").stdout)
+    assert secret["data"] == {"password": "czNjcmV0"} and secret["type"] == "Opaque"
+    kubectl("create", "deployment", "gen", "--image=busybox:1.36", "--replicas=2", "--port=8080")
+    deploy = json.loads(kubectl("get", "deployment", "gen", "-o", "json").stdout)
+    assert deploy["spec"]["replicas"] == 2 and deploy["spec"]["selector"] == {"matchLabels": {"app": "gen"}}
+    container = deploy["spec"]["template"]["spec"]["containers"][0]
+    assert container["image"] == "busybox:1.36" and container["ports"] == [{"containerPort": 8080, "protocol": "TCP"}]
+    namespace = f"gen-{uuid.uuid4().hex[:8]}"
+    assert f"namespace/{namespace} created" in kubectl("create", "namespace", namespace).stdout
+    try:
+        got = json.loads(kubectl("get", "namespace", namespace, "-o", "json").stdout)
+        assert got["status"]["phase"] == "Active"
+        assert got["metadata"]["labels"] == {"kubernetes.io/metadata.name": namespace}
+    finally:
+        kubectl("delete", "namespace", namespace, "--wait=false")
+
+
 def test_apply_client_and_server_side(kubectl: Kubectl) -> None:
     assert "deployment.apps/web created" in kubectl("apply", "-f", "-", stdin=DEPLOYMENT).stdout
     got = json.loads(kubectl("get", "deployment", "web", "-o", "json").stdout)

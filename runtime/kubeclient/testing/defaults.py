@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -134,7 +135,19 @@ def _service(obj: Obj) -> None:
             port.setdefault("targetPort", port.get("port"))
 
 
+def _secret(obj: Obj) -> None:
+    """Type Opaque by default; stringData is folded into data (base64), as the conversion to the internal type does."""
+    obj.setdefault("type", "Opaque")
+    plain = obj.pop("stringData", None)
+    if isinstance(plain, dict):
+        data = obj.setdefault("data", {})
+        if isinstance(data, dict):
+            for key, value in plain.items():
+                data[key] = base64.b64encode(str(value).encode()).decode()
+
+
 DEFAULTERS: dict[tuple[str, str], Callable[[Obj], None]] = {
+    ("", "secrets"): _secret,
     ("apps", "deployments"): _deployment,
     ("apps", "replicasets"): _replicaset,
     ("apps", "statefulsets"): _statefulset,

@@ -19,7 +19,7 @@ from kubeclient.testing.defaults import apply_defaults, carry_over, on_create
 from kubeclient.testing.fieldmanager import track_update
 from kubeclient.testing.meta import deep_copy, name_suffix, new_uid, ordered_object, timestamp
 from kubeclient.testing.registry import Registry
-from kubeclient.testing.rules import validate_kind, validate_update
+from kubeclient.testing.rules import validate_kind, validate_update, warnings_for
 from kubeclient.testing.selectors import Selection
 from kubeclient.testing.status import (
     APIStatus,
@@ -218,6 +218,7 @@ class Objects:
                 meta = obj["metadata"]
             apply_defaults(res, obj)
             causes += validate_builtin(res, obj) + validate_kind(res, obj)
+            ctx.warnings += warnings_for(res, obj)
             if old is not None:
                 causes += validate_update(res, old, obj)
         if (unknown or duplicates) and ctx.field_validation == "Strict":

@@ -28,6 +28,13 @@ CONFIG_KEY_MSG = (
     "or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
 )
 CONFIG_LIMIT = 1024 * 1024
+SECRET_KEYS = {
+    "kubernetes.io/tls": ("tls.crt", "tls.key"),
+    "kubernetes.io/basic-auth": (),
+    "kubernetes.io/ssh-auth": ("ssh-privatekey",),
+    "kubernetes.io/dockerconfigjson": (".dockerconfigjson",),
+    "kubernetes.io/dockercfg": (".dockercfg",),
+}
 STANDARD_FINALIZERS = {"kubernetes", "orphan", "foregroundDeletion"}
 RESTART_POLICIES = ("Always", "OnFailure", "Never")
 PROTOCOLS = ("SCTP", "TCP", "UDP")
@@ -171,6 +178,9 @@ def validate_kind(res: Resource, obj: Mapping[str, Any]) -> list[Cause]:
         causes += _config_keys(obj, ("data", "binaryData"), limit=True)
     elif key == ("", "secrets"):
         causes += _config_keys(obj, ("data", "stringData"), limit=False)
+        for needed in SECRET_KEYS.get(str(obj.get("type") or ""), ()):
+            if needed not in _map(obj.get("data")):
+                causes.append(_required(f"data[{needed}]"))
     elif key == ("", "pods"):
         causes += _containers(spec, "spec")
     elif key == ("", "services"):
@@ -237,3 +247,18 @@ def dry_run(values: list[str], options_kind: str) -> list[Cause]:
         return []
     shown = "[" + ",".join(json.dumps(v) for v in values) + "]"
     return [Cause("FieldValueNotSupported", f'Unsupported value: {shown}: supported values: "All"', "dryRun")]
+
+
+def warnings_for(res: Resource, obj: Mapping[str, Any]) -> list[str]:
+    """Warnings kube-apiserver's strategies add to a successful write (a TLS secret whose certificate is not PEM)."""
+    if (res.group, res.plural) == ("", "secrets") and obj.get("type") == "kubernetes.io/tls":
+        import base64
+        import binascii
+
+        try:
+            cert = base64.b64decode(str(_map(obj.get("data")).get("tls.crt") or ""))
+        except (binascii.Error, ValueError):
+            cert = b""
+        if b"-----BEGIN" not in cert:
+            return ["tls: failed to find any PEM data in certificate input"]
+    return []
