@@ -225,6 +225,15 @@ def loads_tracking(raw: bytes | str) -> Any:
     return json.loads(raw, object_pairs_hook=_pairs)
 
 
+def plain(value: Any) -> Any:
+    """A loads_tracking result as plain dicts and lists (what gets stored: patch engines compare item types)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
 def duplicate_fields(value: Any, path: str = "") -> list[str]:
     """Paths of duplicated keys ("data", "metadata.name", "spec.containers[0].name") in a loads_tracking result."""
     found: list[str] = []

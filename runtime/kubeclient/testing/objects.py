@@ -14,7 +14,7 @@ from typing import Any
 
 from kubeclient.apidocs import Resource
 from kubeclient.testing import crd as crds
-from kubeclient.testing.decoding import cannot_handle, duplicate_fields, normalize, type_error
+from kubeclient.testing.decoding import cannot_handle, duplicate_fields, normalize, plain, type_error
 from kubeclient.testing.defaults import apply_defaults, carry_over, on_create
 from kubeclient.testing.fieldmanager import track_update
 from kubeclient.testing.meta import deep_copy, name_suffix, new_uid, ordered_object, timestamp
@@ -67,6 +67,7 @@ class Ctx:
     manager: str
     dry_run: bool = False
     field_validation: str = "Warn"  # Strict: unknown fields → 400; Warn: Warning headers; Ignore: silently dropped
+    duplicates: list[str] = field(default_factory=list)  # keys the request body repeated ("metadata.name")
     warnings: list[str] = field(default_factory=list)
 
 
@@ -151,8 +152,10 @@ class Objects:
             new["metadata"].pop("managedFields", None)
 
     def _check_body(self, ctx: Ctx, body: Any, name: str | None) -> dict[str, Any]:
-        if not isinstance(body, dict):
+        if not isinstance(body, dict):  # narrows `body` to a dict for the checks below
             raise bad_request(f"the object provided is unrecognized (must be of type {ctx.res.kind})")
+        ctx.duplicates = duplicate_fields(body)
+        body = plain(body)
         api_version = body.get("apiVersion")
         if api_version not in (None, "", gv(ctx.res)):
             err = bad_request(
@@ -196,13 +199,14 @@ class Objects:
             meta["name"] = name
         body["kind"] = ctx.res.kind
         body["apiVersion"] = gv(ctx.res)
-        return body
+        checked: dict[str, Any] = body
+        return checked
 
     def _validate(self, ctx: Ctx, obj: dict[str, Any], old: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """422 on invalid objects; returns the object pruned and defaulted for custom resources."""
         res = ctx.res
         meta = obj["metadata"]
-        duplicates = duplicate_fields(obj)
+        duplicates = ctx.duplicates
         causes: list[Cause] = [*validate_name(res, str(meta.get("name") or "")), *validate_labels(meta.get("labels"))]
         crd_version = self.registry.crd_version(res)
         unknown: list[str] = []

@@ -368,9 +368,9 @@ def test_delete_with_options_and_delete_collection(run: Run) -> None:
         assert k.recorder.last("DELETE").json() == {"dryRun": ["All"]}
         assert (await k(pods.get("victim"))).metadata.uid == victim.metadata.uid
 
-        with pytest.raises(ConflictError, match="Precondition failed"):
+        with pytest.raises(ConflictError, match=r'on Pod "victim": the UID in the precondition \(0{8}-'):
             await k(pods.delete("victim", preconditions={"uid": "00000000-0000-0000-0000-000000000000"}))
-        with pytest.raises(ConflictError, match="Precondition failed"):
+        with pytest.raises(ConflictError, match=r"the ResourceVersion in the precondition \(1\) does not match"):
             await k(pods.delete("victim", preconditions={"resource_version": "1"}))
         await k(
             pods.delete(
