@@ -24,6 +24,9 @@ Decoding takes a strict path first (one cached `msgspec.json.Decoder` per class,
 GC paused for large inputs); only when that fails does the lossless path run: decode to builtins and convert again,
 where msgspec converts every clean subtree in one go and Python handles only the objects on the way to what the
 strict path refused (unknown fields set aside, stand-ins for missing or null required fields, numeric quantities).
+Unknown field names the lossless path sets aside are learned (`kubeclient.model_variants`): the next object carrying
+them decodes in C through variants of the models that declare them, so a newer server's extra fields cost about as
+much as the fields themselves, not a second, slower decode of everything.
 Encoding lifts the set-aside fields out of the private member in the encoded bytes, so it stays in C as well.
 """
 
@@ -184,9 +187,12 @@ class Model(
                 with _gc_paused():
                     obj = decoder.decode(data)
         except msgspec.ValidationError:
-            with _gc_paused():
-                raw = msgspec.json.decode(data)
-            return _lossless(cls, raw)
+            learned = _decode_learned(cls, data)
+            if learned is None:
+                with _gc_paused():
+                    raw = msgspec.json.decode(data)
+                return _lossless(cls, raw)
+            obj = learned
         steps = _raw_steps(cls)
         if steps:
             _detach_raw(obj, steps)
@@ -277,6 +283,29 @@ def model_repr(self: Model) -> str:
 
 # Set once any object carries unknown fields: until then `to_dict` needs no merge walk.
 _unknown_seen = False
+
+# Learned variant class -> the model class it stands for (filled by kubeclient.model_variants).
+_VARIANT_BASES: dict[type[Model], type[Model]] = {}
+
+
+def _note_unknown() -> None:
+    global _unknown_seen
+    _unknown_seen = True
+
+
+def _decode_learned(cls: type[Self], data: bytes | str) -> Self | None:
+    """`data` decoded through the learned variants of `cls` (model_variants), or None when they do not apply."""
+    from kubeclient import model_variants
+
+    decoder = model_variants.decoder_for(cls)
+    if decoder is None:
+        return None
+    try:
+        with _gc_paused():
+            obj: Self = decoder.decode(data)
+    except msgspec.ValidationError:
+        return None
+    return obj
 
 
 def _type_meta_dict(obj: Model) -> dict[str, str]:
@@ -491,6 +520,10 @@ def _raw_steps(root: type[Model]) -> tuple[tuple[str, _Kind], ...]:
     known = _RAW_STEPS.get(root)
     if known is not None:
         return known
+    root = _VARIANT_BASES.get(root, root)
+    known = _RAW_STEPS.get(root)
+    if known is not None:
+        return known
     graph: dict[type[Model], list[tuple[str, _Kind]]] = {}
     todo = [root]
     while todo:
@@ -599,6 +632,9 @@ def _convert_struct(raw: dict[str, Any], cls: type[Self], path: str) -> Self:
         global _unknown_seen
         obj._unknown = unknown
         _unknown_seen = True
+        from kubeclient import model_variants
+
+        model_variants.learn(cls, unknown)
     for attr in absent:
         setattr(obj, attr, UNSET)
     for attr in nulls:
