@@ -189,6 +189,9 @@ class Model(
         except msgspec.ValidationError:
             learned = _decode_learned(cls, data)
             if learned is None:
+                by_item = _decode_by_item(cls, data)
+                if by_item is not None:
+                    return by_item
                 with _gc_paused():
                     raw = msgspec.json.decode(data)
                 return _lossless(cls, raw)
@@ -291,6 +294,47 @@ _VARIANT_BASES: dict[type[Model], type[Model]] = {}
 def _note_unknown() -> None:
     global _unknown_seen
     _unknown_seen = True
+
+
+# A list kind -> its envelope: the same class with `items` kept as raw JSON, or None when it is no list kind.
+_ENVELOPES: dict[type[Model], msgspec.json.Decoder[Any] | None] = {}
+
+
+def _envelope(cls: type[Model]) -> msgspec.json.Decoder[Any] | None:
+    if cls in _ENVELOPES:
+        return _ENVELOPES[cls]
+    decoder = None
+    items = _plan(cls).fields.get("items")
+    item = items.kind.item if items is not None and items.attr == "items" and items.kind.tag == "list" else None
+    if item is not None and item.tag == "struct":
+        rename = {info.name: info.encode_name for info in msgspec.structs.fields(cls)}
+        shell = msgspec.defstruct(
+            cls.__name__, [("items", list[msgspec.Raw] | None, None)], bases=(cls,), kw_only=True, rename=rename
+        )
+        decoder = msgspec.json.Decoder(shell)
+    _ENVELOPES[cls] = decoder
+    return decoder
+
+
+def _decode_by_item(cls: type[Self], data: bytes | str) -> Self | None:
+    """A list kind decoded item by item, so that only the items carrying what the strict path refuses take the
+    lossless path (and teach their unknown fields to the next decode); None when `cls` is no list kind or the list
+    around the items needs the lossless path itself."""
+    envelope = _envelope(cls)
+    if envelope is None:
+        return None
+    try:
+        shell = envelope.decode(data)
+    except msgspec.ValidationError:
+        return None
+    item_kind = _plan(cls).fields["items"].kind.item
+    assert item_kind is not None and item_kind.cls is not None
+    item_cls = item_kind.cls
+    values = {name: getattr(shell, name) for name in cls.__struct_fields__}
+    if shell.items is not None:
+        with _gc_paused():
+            values["items"] = [item_cls.from_json(item) for item in shell.items]
+    return cls(**values)
 
 
 def _decode_learned(cls: type[Self], data: bytes | str) -> Self | None:

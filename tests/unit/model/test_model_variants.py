@@ -162,3 +162,31 @@ def test_bench_pod_list_with_unknown_fields_everywhere_round_trips(bench_podlist
     fast = PodList.from_json(data)
     assert type(fast.items[0]) is not Pod
     assert json.loads(fast.to_json()) == body
+
+
+def test_a_list_seen_first_takes_the_lossless_path_only_for_its_first_newer_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kubeclient import model
+
+    slow_roots: list[type[Any]] = []
+    lossless = model._lossless
+
+    def counting(cls: type[Any], raw: Any) -> Any:
+        slow_roots.append(cls)
+        return lossless(cls, raw)
+
+    monkeypatch.setattr(model, "_lossless", counting)
+    body = {"apiVersion": "v1", "kind": "PodList", "metadata": {"resourceVersion": "7"}}
+    body["items"] = [newer_pod(i) for i in range(10)]
+    pods = PodList.from_json(encoded(body))
+    assert slow_roots == [Pod]  # the first item teaches the other nine; the list is never decoded slowly
+    assert type(pods) is PodList and pods.metadata.resource_version == "7"  # type: ignore[union-attr]
+    assert json.loads(pods.to_json()) == body
+    assert pods == PodList.from_json(encoded(body))
+
+
+def test_a_list_whose_own_metadata_is_newer_still_decodes_losslessly() -> None:
+    body = {"apiVersion": "v1", "kind": "PodList", "metadata": {"resourceVersion": "7", "newV99": 1}, "items": []}
+    body["items"] = [newer_pod(1)]
+    assert json.loads(PodList.from_json(encoded(body)).to_json()) == body
