@@ -74,6 +74,24 @@ def watch_kubeclient(kubeconfig: str, namespace: str, rv: str, counter: Counter)
                 break
 
 
+def watch_kubeclient_asyncio(kubeconfig: str, namespace: str, rv: str, counter: Counter) -> None:
+    import asyncio
+
+    from kubeapi import AsyncClientset
+    from kubeclient.config import load_config
+
+    async def run() -> None:
+        async with (
+            AsyncClientset.for_config(load_config(kubeconfig)) as cs,
+            cs.core_v1.pods(namespace).watch(resource_version=rv) as w,
+        ):
+            async for event in w:
+                if counter.seen(event.type, event.object):
+                    break
+
+    asyncio.run(run())
+
+
 def watch_raw(loads: Callable[[bytes], Any]) -> Watch:
     """The floor: the same stream read with httpx and parsed into dicts, no typed objects."""
 
@@ -173,6 +191,7 @@ def watch_cloudcoil(kubeconfig: str, namespace: str, rv: str, counter: Counter) 
 
 WATCHES: dict[str, Watch] = {
     "kubeclient": watch_kubeclient,
+    "kubeclient-asyncio": watch_kubeclient_asyncio,
     "json.loads": watch_raw(json.loads),
     "orjson": watch_orjson,
     "lightkube": watch_lightkube,

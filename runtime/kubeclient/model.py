@@ -196,9 +196,7 @@ class Model(
                     raw = msgspec.json.decode(data)
                 return _lossless(cls, raw)
             obj = learned
-        steps = _raw_steps(cls)
-        if steps:
-            _detach_raw(obj, steps)
+        own_raw_values(obj, data)
         return obj
 
     @classmethod
@@ -595,6 +593,75 @@ def _raw_steps(root: type[Model]) -> tuple[tuple[str, _Kind], ...]:
     for cls, fields in graph.items():
         _RAW_STEPS[cls] = tuple((attr, kind) for attr, kind in fields if leads(kind))
     return _RAW_STEPS[root]
+
+
+_FIELDS_V1_KEY: Final = b'"fieldsV1"'
+
+
+def own_raw_values(obj: Model, data: Any) -> None:
+    """Copy every raw JSON value of `obj`, just decoded strictly from `data`, out of `data` (see `_RAW_STEPS`).
+
+    Raw values are managedFields' fieldsV1 of the object (or of a list's items) in practice; schemas let them sit in
+    nested object metadata too (a pod's ephemeral volume claim templates), which a walk of every object would find
+    at many times the cost of the decode. So the top-level ones are copied first, and the walk runs only when `data`
+    holds more fieldsV1 keys than were found there (a count in C; a string value spelled like the key can only make
+    the walk run needlessly).
+    """
+    cls = type(obj)
+    steps = _raw_steps(cls)
+    if not steps:
+        return
+    if not _raw_only_fields_v1(cls):
+        _detach_raw(obj, steps)
+        return
+    if type(data) is bytes:
+        expected = data.count(_FIELDS_V1_KEY)
+    elif type(data) is str:
+        expected = data.count('"fieldsV1"')
+    else:
+        expected = bytes(data).count(_FIELDS_V1_KEY)
+    if expected == 0:
+        return
+    found = 0
+    items = getattr(obj, "items", None) if cls.__name__.endswith("List") else None
+    for item in items if type(items) is list else (obj,):
+        meta = getattr(item, "metadata", None)
+        entries = getattr(meta, "managed_fields", None)
+        if type(entries) is list:
+            for entry in entries:
+                raw = getattr(entry, "fields_v1", None)
+                if type(raw) is msgspec.Raw:
+                    entry.fields_v1 = _own_raw(raw)
+                    found += 1
+    if found != expected:
+        _detach_raw(obj, steps)  # copies the rest; the ones copied above own their bytes already and copy again
+
+
+_ONLY_FIELDS_V1: dict[type[Model], bool] = {}
+
+
+def _raw_only_fields_v1(root: type[Model]) -> bool:
+    """Whether every raw JSON field reachable from `root` is a `fieldsV1` (as in every Kubernetes model)."""
+    root = _VARIANT_BASES.get(root, root)
+    known = _ONLY_FIELDS_V1.get(root)
+    if known is None:
+        seen: set[type[Model]] = set()
+        todo = [root]
+        known = True
+        while todo and known:
+            cls = todo.pop()
+            if cls in seen:
+                continue
+            seen.add(cls)
+            for wire, spec in _plan(cls).fields.items():
+                kind: _Kind | None = spec.kind
+                while kind is not None and kind.tag in ("list", "map"):
+                    kind = kind.item
+                if kind is not None and kind.tag == "raw" and (wire != "fieldsV1" or spec.kind.tag != "raw"):
+                    known = False
+                todo.extend(_classes_of(spec.kind))
+        _ONLY_FIELDS_V1[root] = known
+    return known
 
 
 def _detach_raw(obj: Model, steps: tuple[tuple[str, _Kind], ...]) -> None:

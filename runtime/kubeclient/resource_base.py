@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, NoReturn, Self, TypeVar
 
 from kubeclient.resource_plan import (
@@ -114,6 +114,13 @@ class ResourceBase(Generic[T, L]):
             params.append(("timeout", go_duration(timeout_seconds)))
             timeout = float(timeout_seconds)
         return params, timeout
+
+    def _watch_decoding(self) -> tuple[Callable[[bytes], Any] | None, type[Any] | None]:
+        """How watch events decode their objects: dicts (None) or the codec's, with the type it makes so that the
+        watch decodes envelope and object in one pass (kubeclient.watch.WatchDecoder)."""
+        if type(self.codec) is DictCodec:
+            return None, None
+        return self.codec.decode, getattr(self.codec, "type", None)
 
     # --- plans ---------------------------------------------------------------------------------------------
     def _get(self, name: str, resource_version: str | None) -> Call:

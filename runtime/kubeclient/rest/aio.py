@@ -177,9 +177,11 @@ class AsyncRequest(RequestBuilder):
         finally:
             await response.aclose()
 
-    def watch(self, decode: Callable[[bytes], T] | None = None) -> AsyncWatch[T]:
+    def watch(
+        self, decode: Callable[[bytes], T] | None = None, *, object_type: type[Any] | None = None
+    ) -> AsyncWatch[T]:
         """An AsyncWatch: `async for` opens it on first use; `await` opens it at once (errors surface there)."""
-        return AsyncWatch(self._client, self.prepare(is_watch=True), WatchDecoder(decode))
+        return AsyncWatch(self._client, self.prepare(is_watch=True), WatchDecoder(decode, object_type=object_type))
 
 
 class AsyncWatch(Generic[T]):

@@ -188,10 +188,10 @@ class Request(RequestBuilder):
         finally:
             response.close()
 
-    def watch(self, decode: Callable[[bytes], T] | None = None) -> Watch[T]:
+    def watch(self, decode: Callable[[bytes], T] | None = None, *, object_type: type[Any] | None = None) -> Watch[T]:
         """Open a watch (the caller sets watch=true or uses a watch path); events decode their object with
         `decode` (default: dicts). The request's timeout is the longest silence tolerated (half-open detection)."""
-        return Watch(self._client, self.prepare(is_watch=True), WatchDecoder(decode))
+        return Watch(self._client, self.prepare(is_watch=True), WatchDecoder(decode, object_type=object_type))
 
 
 class Watch(Generic[T]):
