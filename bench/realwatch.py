@@ -99,14 +99,14 @@ def fill(cfg: Any, namespace: str, count: int) -> None:
 
 
 def run_case(
-    case: str, python: str, kubeconfig: str, namespace: str, *, count: int, clientgo: Path | None
+    case: str, python: str, kubeconfig: str, namespace: str, *, count: int, clientgo: Path | None, env: Any = None
 ) -> dict[str, Any]:
     if case == "client-go":
         assert clientgo is not None
         command = [str(clientgo), "watch", kubeconfig, namespace, "pods", "0", str(count)]
     else:
         command = [python, str(HERE / "measure.py"), "watch", case, kubeconfig, namespace, "0", str(count)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=env)
     if done.returncode != 0:
         return {"error": (done.stderr or done.stdout).strip().splitlines()[-1:]}
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -151,7 +151,11 @@ def main() -> None:
                 if case.endswith("@baseline"):
                     python = args.baseline_python
                 name = case.removesuffix("@baseline")
-                results[case].append(run_case(name, python, kubeconfig, namespace, count=args.pods, clientgo=clientgo))
+                # The baseline imports its own checkout: nothing of ours on its path.
+                env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} if name != case else None
+                results[case].append(
+                    run_case(name, python, kubeconfig, namespace, count=args.pods, clientgo=clientgo, env=env)
+                )
     print(render(results, args.pods, notes))
     if args.out:
         args.out.write_text(json.dumps({"pods": args.pods, "results": results, "notes": notes}, indent=1))
