@@ -5,6 +5,8 @@ Run as: python measure.py decode CASE DATAFILE RUNS    decode/encode medians of 
         python measure.py import CASE                  time and max RSS of the import a user types
         python measure.py watch CASE KUBECONFIG NAMESPACE RV COUNT
                                                        typed watch throughput (streams.py)
+        python measure.py sync CASE KUBECONFIG NAMESPACE COUNT
+                                                       time and CPU of an informer's sync (streams.py)
         python measure.py informer CASE HOW KUBECONFIG NAMESPACE COUNT
                                                        memory of a synced cache; HOW is tracemalloc or rss
 """
@@ -93,6 +95,11 @@ def main() -> None:
 
         kubeconfig, namespace, rv, count = rest
         result = watch_throughput(case, kubeconfig, namespace, rv, int(count))
+    elif what == "sync":
+        from streams import informer_sync
+
+        kubeconfig, namespace, count = rest
+        result = informer_sync(case, kubeconfig, namespace, int(count))
     elif what == "informer":
         from streams import informer_memory
 

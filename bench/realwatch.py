@@ -12,7 +12,7 @@ client shows. Cases run interleaved, round after round, and the table gives each
 the machine is shared and absolute figures move, ratios taken in the same run much less.
 
 client-go is `clientgo-bench watch` (../shared/bench/clientgo-bench.xz, unpacked into ~/.cache/kubeclient), left out
-with a note when absent; the peers (lightkube, json.loads/orjson floors) run in --peers-python when given, else in
+with a note when absent; the peers (lightkube) run in --peers-python when given, else in
 bench/.venv-peers when it exists.
 """
 
@@ -37,7 +37,7 @@ ROOT = HERE.parent
 SHARED = ROOT.parent / "shared"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kubeclient"
 OURS = ("kubeclient", "kubeclient-asyncio")
-PEERS = ("lightkube", "orjson")
+PEERS = ("lightkube",)  # the json/orjson floors of streams.py read a token kubeconfig; the plane's uses certificates
 
 sys.path.insert(0, str(HERE))
 
@@ -101,13 +101,24 @@ def fill(cfg: Any, namespace: str, count: int) -> None:
 
 
 def run_case(
-    case: str, python: str, kubeconfig: str, namespace: str, *, count: int, clientgo: Path | None, env: Any = None
+    what: str,
+    case: str,
+    python: str,
+    kubeconfig: str,
+    namespace: str,
+    *,
+    count: int,
+    clientgo: Path | None,
+    env: Any = None,
 ) -> dict[str, Any]:
+    """One measurement in a fresh process: `what` is "watch" (from resourceVersion 0) or "sync" (an informer)."""
     if case == "client-go":
         assert clientgo is not None
-        command = [str(clientgo), "watch", kubeconfig, namespace, "pods", "0", str(count)]
+        rv = ["0", str(count)] if what == "watch" else []
+        command = [str(clientgo), "watch" if what == "watch" else "informer", kubeconfig, namespace, "pods", *rv]
     else:
-        command = [python, str(HERE / "measure.py"), "watch", case, kubeconfig, namespace, "0", str(count)]
+        rv = ["0"] if what == "watch" else []
+        command = [python, str(HERE / "measure.py"), what, case, kubeconfig, namespace, *rv, str(count)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=env)
     if done.returncode != 0:
         return {"error": (done.stderr or done.stdout).strip().splitlines()[-1:]}
@@ -143,6 +154,8 @@ def main() -> None:
     if not clientgo:
         notes.append("client-go left out: ../shared/bench/clientgo-bench.xz is absent")
     results: dict[str, list[dict[str, Any]]] = {case: [] for case in cases}
+    sync_cases = [case for case in ("kubeclient", "kubeclient@baseline", "client-go") if case in cases]
+    syncs: dict[str, list[dict[str, Any]]] = {case: [] for case in sync_cases}
     with tempfile.TemporaryDirectory() as tmp, ControlPlane(assets) as plane, plane.namespace("bench") as namespace:
         kubeconfig = str(Path(tmp) / "kubeconfig")
         plane.write_kubeconfig(kubeconfig)
@@ -156,11 +169,19 @@ def main() -> None:
                 # The baseline imports its own checkout: nothing of ours on its path.
                 env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} if name != case else None
                 results[case].append(
-                    run_case(name, python, kubeconfig, namespace, count=args.pods, clientgo=clientgo, env=env)
+                    run_case("watch", name, python, kubeconfig, namespace, count=args.pods, clientgo=clientgo, env=env)
                 )
+                if case in syncs:
+                    syncs[case].append(
+                        run_case(
+                            "sync", name, python, kubeconfig, namespace, count=args.pods, clientgo=clientgo, env=env
+                        )
+                    )
     print(render(results, args.pods, notes))
+    print(render_sync(syncs, args.pods))
     if args.out:
-        args.out.write_text(json.dumps({"pods": args.pods, "results": results, "notes": notes}, indent=1))
+        raw = {"pods": args.pods, "results": results, "informer_sync": syncs, "notes": notes}
+        args.out.write_text(json.dumps(raw, indent=1))
 
 
 def render(results: dict[str, list[dict[str, Any]]], pods: int, notes: list[str]) -> str:
@@ -184,6 +205,27 @@ def render(results: dict[str, list[dict[str, Any]]], pods: int, notes: list[str]
         ratio = f"{cpu / ours:.2f}×" if ours else ""
         lines.append(f"| {case} | {cpu:.1f} | {rate:,.0f} | {ratio} |")
     lines += [f"\n{note}" for note in notes]
+    return "\n".join(lines)
+
+
+def render_sync(syncs: dict[str, list[dict[str, Any]]], pods: int) -> str:
+    def median(case: str, key: str) -> float | None:
+        values = [run[key] for run in syncs.get(case, []) if key in run]
+        return statistics.median(values) if values else None
+
+    ours = median("kubeclient", "sync_s")
+    lines = [
+        f"\ninformer sync of {pods} pods (WatchList where the client uses it), real kube-apiserver (median of rounds)",
+        "",
+        "| case | sync | CPU | time vs kubeclient |",
+        "|---|---|---|---|",
+    ]
+    for case, runs in syncs.items():
+        wall, cpu = median(case, "sync_s"), median(case, "cpu_s")
+        if wall is None or cpu is None:
+            lines.append(f"| {case} | failed: {runs[-1].get('error') if runs else 'not run'} | | |")
+            continue
+        lines.append(f"| {case} | {wall:.3f} s | {cpu:.3f} s | {wall / ours:.2f}× |" if ours else f"| {case} |")
     return "\n".join(lines)
 
 
