@@ -14,6 +14,11 @@ each case runs in a fresh interpreter, and each number is the median of several 
 - informer: our SharedInformerFactory pod informer synced from that server vs the same pods kept as plain dicts.
 - generation: `kubegen generate` of every built-in group-version beside a naive datamodel-codegen run on core/v1.
 
+The decode section also decodes the same list with fields our models do not know in every pod ("kubeclient, unknown
+fields", cases.with_unknown_fields), read against the clean row. The fake server spends more per event than a fast
+client: watch and informer figures against a real kube-apiserver, beside lightkube and client-go itself, come from
+bench/realwatch.py (not yet a section here; its last run is in bench/results/realwatch.md).
+
 Results go to bench/results/: results.json (raw), results.md (the tables the README shows) and results.png.
 `--quick` (small sizes, one run, written to a temporary directory unless --out is given) smokes the whole thing in
 well under a minute. A library or a section that fails is reported in the results, never fatal to the rest.
