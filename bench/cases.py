@@ -131,8 +131,25 @@ def cloudcoil_case() -> tuple[Decode, Encode]:
     return decode, encode
 
 
+def with_unknown_fields(data: bytes) -> bytes:
+    """The same list as a server newer than our models sends it: every pod carries fields the models do not know, at
+    five depths (metadata, spec, a container, status, a container status)."""
+    body = json.loads(data)
+    for index, pod in enumerate(body["items"]):
+        pod["metadata"]["futureMetadataField"] = f"value-{index}"
+        pod["spec"]["futureSchedulingHint"] = {"mode": "Spread", "weight": index % 7}
+        pod["spec"]["containers"][0]["futureRestartRules"] = [{"action": "Restart", "onExitCodes": [42]}]
+        pod["status"]["futureResizeStatus"] = None
+        for status in pod["status"].get("containerStatuses") or []:
+            status["futureStopSignal"] = "SIGTERM"
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+NEWER = "kubeclient, unknown fields"
+
 CASES: dict[str, Callable[[], tuple[Decode, Encode]]] = {
     "kubeclient": kubeclient_case,
+    NEWER: kubeclient_case,
     "json.loads": json_case,
     "orjson": orjson_case,
     "lightkube": lightkube_case,
@@ -153,3 +170,6 @@ IMPORTS: dict[str, str] = {
     "kr8s": "import kr8s; from kr8s.objects import Pod",
     "cloudcoil": "from cloudcoil.client import Config; from cloudcoil.models.kubernetes.core.v1 import Pod",
 }
+
+# Cases that decode the list in another shape than it was written (the same pods, with what a newer server adds).
+PREPARE: dict[str, Callable[[bytes], bytes]] = {NEWER: with_unknown_fields}

@@ -5,6 +5,8 @@ Run as: python measure.py decode CASE DATAFILE RUNS    decode/encode medians of 
         python measure.py import CASE                  time and max RSS of the import a user types
         python measure.py watch CASE KUBECONFIG NAMESPACE RV COUNT
                                                        typed watch throughput (streams.py)
+        python measure.py sync CASE KUBECONFIG NAMESPACE COUNT
+                                                       time and CPU of an informer's sync (streams.py)
         python measure.py informer CASE HOW KUBECONFIG NAMESPACE COUNT
                                                        memory of a synced cache; HOW is tracemalloc or rss
 """
@@ -22,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cases import CASES, IMPORTS
+from cases import CASES, IMPORTS, PREPARE
 
 
 def sample(data: bytes, items: int = 20) -> bytes:
@@ -34,7 +36,8 @@ def sample(data: bytes, items: int = 20) -> bytes:
 
 def decode_times(case: str, data: bytes, runs: int) -> dict[str, float]:
     decode, encode = CASES[case]()
-    decode(sample(data))  # warm: first use may build decoders lazily
+    data = PREPARE.get(case, bytes)(data)
+    decode(sample(data))  # warm: first use may build decoders lazily (and learn unknown fields)
     dec, enc = [], []
     for _ in range(runs):
         gc.collect()
@@ -50,6 +53,7 @@ def decode_times(case: str, data: bytes, runs: int) -> dict[str, float]:
 
 def memory_held(case: str, data: bytes) -> dict[str, float]:
     decode, _ = CASES[case]()
+    data = PREPARE.get(case, bytes)(data)
     decode(sample(data))
     gc.collect()
     tracemalloc.start()
@@ -91,6 +95,11 @@ def main() -> None:
 
         kubeconfig, namespace, rv, count = rest
         result = watch_throughput(case, kubeconfig, namespace, rv, int(count))
+    elif what == "sync":
+        from streams import informer_sync
+
+        kubeconfig, namespace, count = rest
+        result = informer_sync(case, kubeconfig, namespace, int(count))
     elif what == "informer":
         from streams import informer_memory
 

@@ -14,6 +14,11 @@ each case runs in a fresh interpreter, and each number is the median of several 
 - informer: our SharedInformerFactory pod informer synced from that server vs the same pods kept as plain dicts.
 - generation: `kubegen generate` of every built-in group-version beside a naive datamodel-codegen run on core/v1.
 
+The decode section also decodes the same list with fields our models do not know in every pod ("kubeclient, unknown
+fields", cases.with_unknown_fields), read against the clean row. The fake server spends more per event than a fast
+client: watch and informer figures against a real kube-apiserver, beside lightkube and client-go itself, come from
+bench/realwatch.py (not yet a section here; its last run is in bench/results/realwatch.md).
+
 Results go to bench/results/: results.json (raw), results.md (the tables the README shows) and results.png.
 `--quick` (small sizes, one run, written to a temporary directory unless --out is given) smokes the whole thing in
 well under a minute. A library or a section that fails is reported in the results, never fatal to the rest.
@@ -42,6 +47,7 @@ PEERS_VENV = HERE / ".venv-peers"
 RESULTS = HERE / "results"
 SNAPSHOT = ROOT / "openapi" / "kubernetes-1.36"
 OURS = "kubeclient"
+OURS_NEWER = "kubeclient, unknown fields"  # the same list with fields our models do not know (cases.NEWER)
 PEERS = ["lightkube", "kubernetes", "kubernetes_asyncio", "kr8s", "cloudcoil"]
 FLOORS = ["json.loads", "orjson"]
 SECTIONS = ["decode", "watch", "informer", "generation"]
@@ -76,7 +82,7 @@ _peers: dict[str, str] = {}  # "python" or "error": installing the peers is trie
 def interpreter(case: str) -> str:
     # Ours and the plain-dict baseline of the informer run in the project's environment, everything else (the
     # floors need orjson) in the peers'.
-    if case in (OURS, "dicts"):
+    if case in (OURS, OURS_NEWER, "dicts"):
         return sys.executable
     if not _peers:
         try:
@@ -152,11 +158,11 @@ def decode_section(cases: list[str], pods: int, runs: int, workdir: Path) -> dic
     def measure(case: str, row: dict[str, Any]) -> None:
         row.update(run_case("decode", case, str(data_file), str(runs), case=case))
         row.update(run_case("memory", case, str(data_file), case=case))
-        if case not in FLOORS:
+        if case not in FLOORS and case != OURS_NEWER:
             run_case("import", case, case=case, bytecode=bytecode)
             row.update(median_of(runs, "import", case, case=case, bytecode=bytecode))
 
-    measure_each(cases, section, measure, "decode")
+    measure_each([*cases, OURS_NEWER], section, measure, "decode")
     try:
         # What a bare interpreter weighs, to read the import RSS column against.
         section["bare_rss_mb"] = median_of(runs, "import", "python", case=OURS, bytecode=bytecode)["import_rss_mb"]

@@ -74,6 +74,24 @@ def watch_kubeclient(kubeconfig: str, namespace: str, rv: str, counter: Counter)
                 break
 
 
+def watch_kubeclient_asyncio(kubeconfig: str, namespace: str, rv: str, counter: Counter) -> None:
+    import asyncio
+
+    from kubeapi import AsyncClientset
+    from kubeclient.config import load_config
+
+    async def run() -> None:
+        async with (
+            AsyncClientset.for_config(load_config(kubeconfig)) as cs,
+            cs.core_v1.pods(namespace).watch(resource_version=rv) as w,
+        ):
+            async for event in w:
+                if counter.seen(event.type, event.object):
+                    break
+
+    asyncio.run(run())
+
+
 def watch_raw(loads: Callable[[bytes], Any]) -> Watch:
     """The floor: the same stream read with httpx and parsed into dicts, no typed objects."""
 
@@ -173,6 +191,7 @@ def watch_cloudcoil(kubeconfig: str, namespace: str, rv: str, counter: Counter) 
 
 WATCHES: dict[str, Watch] = {
     "kubeclient": watch_kubeclient,
+    "kubeclient-asyncio": watch_kubeclient_asyncio,
     "json.loads": watch_raw(json.loads),
     "orjson": watch_orjson,
     "lightkube": watch_lightkube,
@@ -281,3 +300,32 @@ def informer_memory(case: str, how: str, kubeconfig: str, namespace: str, count:
     stop()
     del held
     return {key: grown / 1e6}
+
+
+# informer sync time
+
+
+def informer_sync(case: str, kubeconfig: str, namespace: str, count: int) -> dict[str, Any]:
+    """Time and CPU from starting our typed pod informer (WatchList, as client-go's) to its cache synced, as
+    `clientgo-bench informer` measures client-go's; modules are loaded and a connection is made before the clock."""
+    from kubeapi import Clientset
+    from kubeapi.informers import SharedInformerFactory
+    from kubeclient.config import load_config
+
+    if case != "kubeclient":
+        raise ValueError(f"no informer case {case!r}")
+    cs = Clientset.for_config(load_config(kubeconfig))
+    cs.core_v1.pods(namespace).list(limit=1)
+    factory = SharedInformerFactory(cs, namespace=namespace)
+    pods = factory.core_v1.pods()
+    pods.informer()
+    wall, cpu = time.perf_counter(), time.process_time()
+    factory.start()
+    synced = all(factory.wait_for_cache_sync(timeout=600, poll=0.001).values())
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    held = len(pods.lister().list())
+    factory.shutdown()
+    cs.close()
+    if not synced or held != count:
+        raise RuntimeError(f"the informer synced {held} of {count} pods")
+    return {"objects": held, "sync_s": wall, "cpu_s": cpu}

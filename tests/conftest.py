@@ -47,3 +47,12 @@ def shared_fixtures() -> Path:
 @pytest.fixture(scope="session")
 def snapshot_dir() -> Path:
     return SNAPSHOT
+
+
+@pytest.fixture(autouse=True)
+def _forget_learned_unknown_fields() -> None:
+    """Unknown field names learned by kubeclient.model_variants are process-wide: every test starts without any, so
+    no test depends on what an earlier one decoded."""
+    from kubeclient import model_variants
+
+    model_variants.reset()

@@ -24,6 +24,9 @@ Decoding takes a strict path first (one cached `msgspec.json.Decoder` per class,
 GC paused for large inputs); only when that fails does the lossless path run: decode to builtins and convert again,
 where msgspec converts every clean subtree in one go and Python handles only the objects on the way to what the
 strict path refused (unknown fields set aside, stand-ins for missing or null required fields, numeric quantities).
+Unknown field names the lossless path sets aside are learned (`kubeclient.model_variants`): the next object carrying
+them decodes in C through variants of the models that declare them, so a newer server's extra fields cost about as
+much as the fields themselves, not a second, slower decode of everything.
 Encoding lifts the set-aside fields out of the private member in the encoded bytes, so it stays in C as well.
 """
 
@@ -187,12 +190,16 @@ class Model(
                 with _gc_paused():
                     obj = decoder.decode(data)
         except msgspec.ValidationError:
-            with _gc_paused():
-                raw = msgspec.json.decode(data)
-            return _lossless(cls, raw)
-        steps = _raw_steps(cls)
-        if steps:
-            _detach_raw(obj, steps)
+            learned = _decode_learned(cls, data)
+            if learned is None:
+                by_item = _decode_by_item(cls, data)
+                if by_item is not None:
+                    return by_item
+                with _gc_paused():
+                    raw = msgspec.json.decode(data)
+                return _lossless(cls, raw)
+            obj = learned
+        own_raw_values(obj, data)
         return obj
 
     @classmethod
@@ -280,6 +287,70 @@ def model_repr(self: Model) -> str:
 
 # Set once any object carries unknown fields: until then `to_dict` needs no merge walk.
 _unknown_seen = False
+
+# Learned variant class -> the model class it stands for (filled by kubeclient.model_variants).
+_VARIANT_BASES: dict[type[Model], type[Model]] = {}
+
+
+def _note_unknown() -> None:
+    global _unknown_seen
+    _unknown_seen = True
+
+
+# A list kind -> its envelope: the same class with `items` kept as raw JSON, or None when it is no list kind.
+_ENVELOPES: dict[type[Model], msgspec.json.Decoder[Any] | None] = {}
+
+
+def _envelope(cls: type[Model]) -> msgspec.json.Decoder[Any] | None:
+    if cls in _ENVELOPES:
+        return _ENVELOPES[cls]
+    decoder = None
+    items = _plan(cls).fields.get("items")
+    item = items.kind.item if items is not None and items.attr == "items" and items.kind.tag == "list" else None
+    if item is not None and item.tag == "struct":
+        rename = {info.name: info.encode_name for info in msgspec.structs.fields(cls)}
+        shell = msgspec.defstruct(
+            cls.__name__, [("items", list[msgspec.Raw] | None, None)], bases=(cls,), kw_only=True, rename=rename
+        )
+        decoder = msgspec.json.Decoder(shell)
+    _ENVELOPES[cls] = decoder
+    return decoder
+
+
+def _decode_by_item(cls: type[Self], data: bytes | str) -> Self | None:
+    """A list kind decoded item by item, so that only the items carrying what the strict path refuses take the
+    lossless path (and teach their unknown fields to the next decode); None when `cls` is no list kind or the list
+    around the items needs the lossless path itself."""
+    envelope = _envelope(cls)
+    if envelope is None:
+        return None
+    try:
+        shell = envelope.decode(data)
+    except msgspec.ValidationError:
+        return None
+    item_kind = _plan(cls).fields["items"].kind.item
+    assert item_kind is not None and item_kind.cls is not None
+    item_cls = item_kind.cls
+    values = {name: getattr(shell, name) for name in cls.__struct_fields__}
+    if shell.items is not None:
+        with _gc_paused():
+            values["items"] = [item_cls.from_json(item) for item in shell.items]
+    return cls(**values)
+
+
+def _decode_learned(cls: type[Self], data: bytes | str) -> Self | None:
+    """`data` decoded through the learned variants of `cls` (model_variants), or None when they do not apply."""
+    from kubeclient import model_variants
+
+    decoder = model_variants.decoder_for(cls)
+    if decoder is None:
+        return None
+    try:
+        with _gc_paused():
+            obj: Self = decoder.decode(data)
+    except msgspec.ValidationError:
+        return None
+    return obj
 
 
 def _type_meta_dict(obj: Model) -> dict[str, str]:
@@ -494,6 +565,10 @@ def _raw_steps(root: type[Model]) -> tuple[tuple[str, _Kind], ...]:
     known = _RAW_STEPS.get(root)
     if known is not None:
         return known
+    root = _VARIANT_BASES.get(root, root)
+    known = _RAW_STEPS.get(root)
+    if known is not None:
+        return known
     graph: dict[type[Model], list[tuple[str, _Kind]]] = {}
     todo = [root]
     while todo:
@@ -521,6 +596,75 @@ def _raw_steps(root: type[Model]) -> tuple[tuple[str, _Kind], ...]:
     for cls, fields in graph.items():
         _RAW_STEPS[cls] = tuple((attr, kind) for attr, kind in fields if leads(kind))
     return _RAW_STEPS[root]
+
+
+_FIELDS_V1_KEY: Final = b'"fieldsV1"'
+
+
+def own_raw_values(obj: Model, data: Any) -> None:
+    """Copy every raw JSON value of `obj`, just decoded strictly from `data`, out of `data` (see `_RAW_STEPS`).
+
+    Raw values are managedFields' fieldsV1 of the object (or of a list's items) in practice; schemas let them sit in
+    nested object metadata too (a pod's ephemeral volume claim templates), which a walk of every object would find
+    at many times the cost of the decode. So the top-level ones are copied first, and the walk runs only when `data`
+    holds more fieldsV1 keys than were found there (a count in C; a string value spelled like the key can only make
+    the walk run needlessly).
+    """
+    cls = type(obj)
+    steps = _raw_steps(cls)
+    if not steps:
+        return
+    if not _raw_only_fields_v1(cls):
+        _detach_raw(obj, steps)
+        return
+    if type(data) is bytes:
+        expected = data.count(_FIELDS_V1_KEY)
+    elif type(data) is str:
+        expected = data.count('"fieldsV1"')
+    else:
+        expected = bytes(data).count(_FIELDS_V1_KEY)
+    if expected == 0:
+        return
+    found = 0
+    items = getattr(obj, "items", None) if cls.__name__.endswith("List") else None
+    for item in items if type(items) is list else (obj,):
+        meta = getattr(item, "metadata", None)
+        entries = getattr(meta, "managed_fields", None)
+        if type(entries) is list:
+            for entry in entries:
+                raw = getattr(entry, "fields_v1", None)
+                if type(raw) is msgspec.Raw:
+                    entry.fields_v1 = _own_raw(raw)
+                    found += 1
+    if found != expected:
+        _detach_raw(obj, steps)  # copies the rest; the ones copied above own their bytes already and copy again
+
+
+_ONLY_FIELDS_V1: dict[type[Model], bool] = {}
+
+
+def _raw_only_fields_v1(root: type[Model]) -> bool:
+    """Whether every raw JSON field reachable from `root` is a `fieldsV1` (as in every Kubernetes model)."""
+    root = _VARIANT_BASES.get(root, root)
+    known = _ONLY_FIELDS_V1.get(root)
+    if known is None:
+        seen: set[type[Model]] = set()
+        todo = [root]
+        known = True
+        while todo and known:
+            cls = todo.pop()
+            if cls in seen:
+                continue
+            seen.add(cls)
+            for wire, spec in _plan(cls).fields.items():
+                kind: _Kind | None = spec.kind
+                while kind is not None and kind.tag in ("list", "map"):
+                    kind = kind.item
+                if kind is not None and kind.tag == "raw" and (wire != "fieldsV1" or spec.kind.tag != "raw"):
+                    known = False
+                todo.extend(_classes_of(spec.kind))
+        _ONLY_FIELDS_V1[root] = known
+    return known
 
 
 def _detach_raw(obj: Model, steps: tuple[tuple[str, _Kind], ...]) -> None:
@@ -602,6 +746,9 @@ def _convert_struct(raw: dict[str, Any], cls: type[Self], path: str) -> Self:
         global _unknown_seen
         obj._unknown = unknown
         _unknown_seen = True
+        from kubeclient import model_variants
+
+        model_variants.learn(cls, unknown)
     for attr in absent:
         setattr(obj, attr, UNSET)
     for attr in nulls:

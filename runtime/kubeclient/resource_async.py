@@ -128,7 +128,8 @@ class AsyncResourceClient(ResourceBase[T, L]):
         iteration, or at once when awaited."""
         options = {k: v for k, v in locals().items() if k not in ("self", "timeout")}
         call = self._watch(options, timeout)
-        return call.configure(self.rest.verb("GET")).watch(self._watch_decoder(call))
+        decode, object_type = self._watch_decoding(call)
+        return call.configure(self.rest.verb("GET")).watch(decode, object_type=object_type)
 
     async def create(
         self,

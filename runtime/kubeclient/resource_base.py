@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, NoReturn, Self, TypeVar
 
 import msgspec
@@ -174,13 +174,18 @@ class ResourceBase(Generic[T, L]):
         except (msgspec.ValidationError, msgspec.DecodeError) as exc:
             raise decode_error(exc, self.info, call, codec, getattr(self.rest, "prefix", ""), data=data) from None
 
-    def _watch_decoder(self, call: Call) -> Any:
+    def _watch_decoding(self, call: Call) -> tuple[Callable[[bytes], Any] | None, type[Any] | None]:
+        """How watch events decode their objects: dicts (None), or the codec's with the type it makes, so that the
+        watch decodes envelope and object in one pass (kubeclient.watch.WatchDecoder). An object that pass refuses
+        is decoded again by the codec, whose failure is a ResponseDecodeError naming the watch."""
+        if type(self.codec) is DictCodec:
+            return None, None
         codec = self.codec
 
         def decode(data: bytes) -> Any:
             return self._decode(codec, call, data)
 
-        return decode
+        return decode, getattr(codec, "type", None)
 
     # --- plans ---------------------------------------------------------------------------------------------
     def _get(self, name: str, resource_version: str | None) -> Call:

@@ -9,12 +9,12 @@ completed by them. ERROR events carry a meta/v1 Status; `raise_for_error()` turn
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import msgspec
 
 from kubeclient.errors import error_from_status
+from kubeclient.model import Model, own_raw_values
 
 __all__ = [
     "ADDED",
@@ -35,8 +35,7 @@ EVENT_TYPES = frozenset({ADDED, MODIFIED, DELETED, BOOKMARK, ERROR})
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class WatchEvent(Generic[T]):
+class WatchEvent(msgspec.Struct, Generic[T], frozen=True):
     """One watch event: its type and the decoded object (for ERROR: the Status as a dict)."""
 
     type: str
@@ -54,6 +53,7 @@ class _Frame(msgspec.Struct):
 
 _frame_decoder = msgspec.json.Decoder(_Frame)
 _status_decoder = msgspec.json.Decoder(dict[str, Any])
+_OBJECT_EVENTS = frozenset({ADDED, MODIFIED, DELETED, BOOKMARK})
 
 
 def _json_object(data: bytes) -> Any:
@@ -61,22 +61,45 @@ def _json_object(data: bytes) -> Any:
 
 
 class WatchDecoder(Generic[T]):
-    """Incremental watch-stream parser; `decode` turns an event's object bytes into `T` (default: a dict)."""
+    """Incremental watch-stream parser; `decode` turns an event's object bytes into `T` (default: a dict).
 
-    def __init__(self, decode: Callable[[bytes], T] | None = None) -> None:
+    Given `object_type` (the msgspec Struct or model `decode` produces), an event line is decoded in one pass into
+    `WatchEvent[object_type]`: envelope and object at once, in C. A line that pass refuses (an ERROR event's Status,
+    fields the model does not know, anything the lossless path of a model handles) is decoded again the general way:
+    the envelope first, then the object with `decode`. Without `decode`, events decode in one pass into dicts.
+    """
+
+    def __init__(self, decode: Callable[[bytes], T] | None = None, *, object_type: type[Any] | None = None) -> None:
         self._decode: Callable[[bytes], Any] = decode if decode is not None else _json_object
         self._buffer = bytearray()
+        self._typed: msgspec.json.Decoder[Any] | None = None
+        self._owns_raw = False  # objects may hold raw JSON (FieldsV1) views into the line, to be copied out
+        self._only_objects = True  # an ERROR decoded in one pass would not be a Status
+        if decode is None:
+            self._typed = _DICT_EVENTS
+            self._only_objects = False
+        elif isinstance(object_type, type) and issubclass(object_type, msgspec.Struct):
+            self._typed = msgspec.json.Decoder(WatchEvent[object_type])  # type: ignore[valid-type]
+            self._owns_raw = issubclass(object_type, Model)
 
     def feed(self, data: bytes) -> list[WatchEvent[T]]:
         """The events completed by `data` (possibly none), in order."""
         if not data:
             return []
-        self._buffer += data
         if b"\n" not in data:
+            self._buffer += data
             return []
-        *lines, rest = self._buffer.split(b"\n")
-        self._buffer = bytearray(rest)
-        return [self._event(bytes(line)) for line in lines if line.strip()]
+        if self._buffer:
+            self._buffer += data
+            data = bytes(self._buffer)
+            self._buffer.clear()
+        elif type(data) is not bytes:
+            data = bytes(data)
+        lines = data.split(b"\n")
+        rest = lines.pop()
+        if rest:
+            self._buffer += rest
+        return [self._event(line) for line in lines if line and not line.isspace()]
 
     def flush(self) -> list[WatchEvent[T]]:
         """At end of stream: the last event if the server did not end it with a newline."""
@@ -89,6 +112,19 @@ class WatchDecoder(Generic[T]):
         return len(self._buffer)
 
     def _event(self, line: bytes) -> WatchEvent[T]:
+        typed = self._typed
+        if typed is not None:
+            try:
+                event: WatchEvent[T] = typed.decode(line)
+            except msgspec.ValidationError:
+                pass  # the general way below decides
+            except msgspec.DecodeError as exc:
+                raise WatchDecodeError(f"not a watch event ({exc}): {line[:200]!r}") from None
+            else:
+                if event.type in _OBJECT_EVENTS or (event.type == ERROR and not self._only_objects):
+                    if self._owns_raw:
+                        own_raw_values(event.object, line)  # type: ignore[arg-type]
+                    return event
         try:
             frame = _frame_decoder.decode(line)
         except msgspec.DecodeError as exc:
@@ -102,6 +138,9 @@ class WatchDecoder(Generic[T]):
             return WatchEvent(frame.type, self._decode(raw))
         except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as exc:
             raise WatchDecodeError(f"cannot decode the object of a {frame.type} event: {exc}") from None
+
+
+_DICT_EVENTS: msgspec.json.Decoder[Any] = msgspec.json.Decoder(WatchEvent[dict[str, Any]])
 
 
 def raise_for_error(event: WatchEvent[Any]) -> None:

@@ -15,7 +15,7 @@ import httpx
 from kubeclient.rest.flow import Result, Send, Sleep, Throttle, request_flow, transport_error
 from kubeclient.rest.ratelimit import TokenBucket
 from kubeclient.rest.request import PreparedRequest, RequestBuilder, patch_content_type
-from kubeclient.rest.transport import client_kwargs, request_extensions, request_timeout
+from kubeclient.rest.transport import WatchPool, client_kwargs, request_extensions, request_timeout
 from kubeclient.rest.warnings import Warning, WarningHandler, log_once_handler
 from kubeclient.schema import api_path_prefix
 from kubeclient.watch import WatchDecoder, WatchEvent, raise_for_error
@@ -39,8 +39,12 @@ class AsyncRESTClient:
         extensions: dict[str, Any] | None = None,
         owns_http: bool = True,
         reset_retry_delay: float = 1.0,
+        watch_pool: WatchPool[httpx.AsyncClient] | None = None,
     ) -> None:
         self.http = http
+        # Watches go through their own connections when the client was built from a Config (see transport.py);
+        # a client over a given transport or httpx client watches through that.
+        self.watch_pool = watch_pool
         self.prefix = prefix
         self.limiter = limiter
         self.warning_handler = warning_handler
@@ -61,9 +65,17 @@ class AsyncRESTClient:
         warning_handler: WarningHandler | None = log_once_handler,
         http2: bool = False,
     ) -> AsyncRESTClient:
-        http = httpx.AsyncClient(**client_kwargs(cfg, http2=http2, transport=transport, asynchronous=True))
+        kwargs = client_kwargs(cfg, http2=http2, transport=transport, asynchronous=True)
+        http = httpx.AsyncClient(**kwargs)
+        auth = kwargs["auth"]
+        watch_pool = None
+        if transport is None:
+            watch_pool = WatchPool(
+                lambda: httpx.AsyncClient(**client_kwargs(cfg, http2=http2, watch=True, auth=auth, asynchronous=True))
+            )
         client = cls(
             http,
+            watch_pool=watch_pool,
             prefix=api_path_prefix(group, version),
             limiter=TokenBucket(cfg.qps, cfg.burst),
             warning_handler=warning_handler,
@@ -81,6 +93,7 @@ class AsyncRESTClient:
             extensions=self._extensions,
             owns_http=False,
             reset_retry_delay=self.reset_retry_delay,
+            watch_pool=self.watch_pool,
         )
         client.config = self.config
         return client
@@ -131,7 +144,8 @@ class AsyncRESTClient:
 
     async def _send(self, action: Send) -> httpx.Response:
         request = action.request
-        built = self.http.build_request(
+        http = self.watch_pool.get() if request.is_watch and self.watch_pool is not None else self.http
+        built = http.build_request(
             request.method,
             request.path,
             params=tuple(request.params),
@@ -140,7 +154,7 @@ class AsyncRESTClient:
             timeout=request_timeout(request.timeout),
             extensions=self._extensions,
         )
-        response = await self.http.send(built, stream=action.stream)
+        response = await http.send(built, stream=action.stream)
         if action.stream and not 200 <= response.status_code <= 206:
             try:
                 await response.aread()
@@ -151,6 +165,9 @@ class AsyncRESTClient:
     async def aclose(self) -> None:
         if self._owns_http:
             await self.http.aclose()
+            watch_http = self.watch_pool.take() if self.watch_pool is not None else None
+            if watch_http is not None:
+                await watch_http.aclose()
 
     async def close(self) -> None:
         await self.aclose()
@@ -178,9 +195,11 @@ class AsyncRequest(RequestBuilder):
         """The open answer as an `AsyncStream`: sent on `await`, `async with` or the first `async for`."""
         return AsyncStream(self._client, self.prepare())
 
-    def watch(self, decode: Callable[[bytes], T] | None = None) -> AsyncWatch[T]:
+    def watch(
+        self, decode: Callable[[bytes], T] | None = None, *, object_type: type[Any] | None = None
+    ) -> AsyncWatch[T]:
         """An AsyncWatch: `async for` opens it on first use; `await` opens it at once (errors surface there)."""
-        return AsyncWatch(self._client, self.prepare(is_watch=True), WatchDecoder(decode))
+        return AsyncWatch(self._client, self.prepare(is_watch=True), WatchDecoder(decode, object_type=object_type))
 
 
 class AsyncWatch(Generic[T]):

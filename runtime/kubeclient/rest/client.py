@@ -18,7 +18,7 @@ import httpx
 from kubeclient.rest.flow import Result, Send, Sleep, Throttle, request_flow, transport_error
 from kubeclient.rest.ratelimit import TokenBucket
 from kubeclient.rest.request import PreparedRequest, RequestBuilder, patch_content_type
-from kubeclient.rest.transport import client_kwargs, request_extensions, request_timeout
+from kubeclient.rest.transport import WatchPool, client_kwargs, request_extensions, request_timeout
 from kubeclient.rest.warnings import Warning, WarningHandler, log_once_handler
 from kubeclient.schema import api_path_prefix
 from kubeclient.watch import WatchDecoder, WatchEvent, raise_for_error
@@ -45,8 +45,12 @@ class RESTClient:
         extensions: dict[str, Any] | None = None,
         owns_http: bool = True,
         reset_retry_delay: float = 1.0,
+        watch_pool: WatchPool[httpx.Client] | None = None,
     ) -> None:
         self.http = http
+        # Watches go through their own connections when the client was built from a Config (see transport.py);
+        # a client over a given transport or httpx client watches through that.
+        self.watch_pool = watch_pool
         self.prefix = prefix
         self.limiter = limiter
         self.warning_handler = warning_handler
@@ -67,9 +71,15 @@ class RESTClient:
         warning_handler: WarningHandler | None = log_once_handler,
         http2: bool = False,
     ) -> RESTClient:
-        http = httpx.Client(**client_kwargs(cfg, http2=http2, transport=transport))
+        kwargs = client_kwargs(cfg, http2=http2, transport=transport)
+        http = httpx.Client(**kwargs)
+        auth = kwargs["auth"]
+        watch_pool = None
+        if transport is None:
+            watch_pool = WatchPool(lambda: httpx.Client(**client_kwargs(cfg, http2=http2, watch=True, auth=auth)))
         client = cls(
             http,
+            watch_pool=watch_pool,
             prefix=api_path_prefix(group, version),
             limiter=TokenBucket(cfg.qps, cfg.burst),
             warning_handler=warning_handler,
@@ -88,6 +98,7 @@ class RESTClient:
             extensions=self._extensions,
             owns_http=False,
             reset_retry_delay=self.reset_retry_delay,
+            watch_pool=self.watch_pool,
         )
         client.config = self.config
         return client
@@ -141,7 +152,8 @@ class RESTClient:
 
     def _send(self, action: Send) -> httpx.Response:
         request = action.request
-        built = self.http.build_request(
+        http = self.watch_pool.get() if request.is_watch and self.watch_pool is not None else self.http
+        built = http.build_request(
             request.method,
             request.path,
             params=tuple(request.params),
@@ -150,7 +162,7 @@ class RESTClient:
             timeout=request_timeout(request.timeout),
             extensions=self._extensions,
         )
-        response = self.http.send(built, stream=action.stream)
+        response = http.send(built, stream=action.stream)
         if action.stream and not 200 <= response.status_code <= 206:
             try:
                 response.read()
@@ -161,6 +173,9 @@ class RESTClient:
     def close(self) -> None:
         if self._owns_http:
             self.http.close()
+            watch_http = self.watch_pool.take() if self.watch_pool is not None else None
+            if watch_http is not None:
+                watch_http.close()
 
     def __enter__(self) -> Self:
         return self
@@ -190,10 +205,10 @@ class Request(RequestBuilder):
         response, _ = self._client.execute(self.prepare(), stream=True)
         return Stream(response)
 
-    def watch(self, decode: Callable[[bytes], T] | None = None) -> Watch[T]:
+    def watch(self, decode: Callable[[bytes], T] | None = None, *, object_type: type[Any] | None = None) -> Watch[T]:
         """Open a watch (the caller sets watch=true or uses a watch path); events decode their object with
         `decode` (default: dicts). The request's timeout is the longest silence tolerated (half-open detection)."""
-        return Watch(self._client, self.prepare(is_watch=True), WatchDecoder(decode))
+        return Watch(self._client, self.prepare(is_watch=True), WatchDecoder(decode, object_type=object_type))
 
 
 class Watch(Generic[T]):

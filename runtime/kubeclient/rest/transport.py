@@ -5,18 +5,34 @@ from __future__ import annotations
 
 import platform
 import sys
+import threading
 import urllib.request
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
 from kubeclient._version import __version__
 
-__all__ = ["DEFAULT_TIMEOUT", "client_kwargs", "default_user_agent", "request_extensions", "request_timeout"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "LIMITS",
+    "WATCH_LIMITS",
+    "WatchPool",
+    "client_kwargs",
+    "default_user_agent",
+    "request_extensions",
+    "request_timeout",
+]
 
 # client-go has no overall request timeout by default; a generous connect timeout still catches dead endpoints.
 DEFAULT_TIMEOUT = httpx.Timeout(None, connect=30.0)
+# Short requests share a bounded pool; watches hold their connection for minutes and get a pool of their own,
+# unbounded (one connection per open watch, as client-go over HTTP/1.1), so that no get or list ever waits for a
+# watch to end, however many informers are running.
+LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+WATCH_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=10)
 
 
 def default_user_agent() -> str:
@@ -28,20 +44,28 @@ def default_user_agent() -> str:
 
 
 def client_kwargs(
-    cfg: Any, *, http2: bool = False, transport: Any = None, asynchronous: bool = False
+    cfg: Any,
+    *,
+    http2: bool = False,
+    transport: Any = None,
+    asynchronous: bool = False,
+    watch: bool = False,
+    auth: Any = None,
 ) -> dict[str, Any]:
     """Keyword arguments of httpx.Client (or, `asynchronous`, httpx.AsyncClient) for this Config; `transport`
-    replaces the one the Config describes, and the Config's `wrap_transport` wraps whichever is used."""
+    replaces the one the Config describes, and the Config's `wrap_transport` wraps whichever is used. `watch` gives
+    the limits of the watch pool; `auth` reuses the credentials of another client (one token cache, one exec
+    plugin run)."""
     timeout = httpx.Timeout(cfg.timeout, connect=min(cfg.timeout, 30.0)) if cfg.timeout else DEFAULT_TIMEOUT
     kwargs = {
         "base_url": cfg.host,
         "verify": cfg.ssl_context() if cfg.host.startswith("https") else True,
-        "auth": cfg.auth(),
+        "auth": auth if auth is not None else cfg.auth(),
         "proxy": cfg.proxy_url,
         "timeout": timeout,
         "headers": {"User-Agent": cfg.user_agent or default_user_agent()},
         "http2": http2,
-        "limits": httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        "limits": WATCH_LIMITS if watch else LIMITS,
         # Kubernetes clients never follow redirects (client-go refuses them for non-GET and rarely sees them).
         "follow_redirects": False,
         # The proxy comes from the kubeconfig only, never from the environment (clientcmd ignores HTTP_PROXY unless
@@ -84,3 +108,31 @@ def request_extensions(cfg: Any) -> dict[str, Any] | None:
 def request_timeout(seconds: float | None) -> Any:
     """A request's own timeout, or the client's default when it sets none."""
     return httpx.Timeout(seconds) if seconds is not None else httpx.USE_CLIENT_DEFAULT
+
+
+C = TypeVar("C")
+
+
+class WatchPool(Generic[C]):
+    """The watches' own httpx client (sync or asyncio), made on the first watch and shared by every REST client
+    derived from one `for_config`."""
+
+    def __init__(self, make: Callable[[], C]) -> None:
+        self._make = make
+        self._client: C | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> C:
+        client = self._client
+        if client is None:
+            with self._lock:
+                client = self._client
+                if client is None:
+                    client = self._client = self._make()
+        return client
+
+    def take(self) -> C | None:
+        """The client to close, if one was made; later watches would make a new one."""
+        with self._lock:
+            client, self._client = self._client, None
+        return client

@@ -1,0 +1,233 @@
+"""Watch and informer figures against a real kube-apiserver, side by side with the peers and client-go itself.
+
+    .venv/bin/python bench/realwatch.py [--pods 2000] [--rounds 2] [--only CASE ...] [--peers-python PATH]
+                                        [--clientgo PATH] [--out FILE]
+
+Starts `kubeclient.testing.ControlPlane` (binaries from $KUBEBUILDER_ASSETS or ../shared/realcluster, unpacked into
+~/.cache/kubeclient/envtest), fills a namespace with realistic pods (bench/podlist.py: spec, status, labels,
+owner references; managedFields as the server writes them), then watches all of them from resourceVersion 0 in a
+fresh interpreter per case and round: the client's CPU per event and events/s (streams.py; the clock starts at the
+first event). The real server spends far less per event than our Python fake server, so this is where a fast
+client shows. Cases run interleaved, round after round, and the table gives each one's median and its ratio to ours:
+the machine is shared and absolute figures move, ratios taken in the same run much less.
+
+client-go is `clientgo-bench watch` (../shared/bench/clientgo-bench.xz, unpacked into ~/.cache/kubeclient), left out
+with a note when absent; the peers (lightkube) run in --peers-python when given, else in
+bench/.venv-peers when it exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import dataclasses
+import json
+import lzma
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SHARED = ROOT.parent / "shared"
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kubeclient"
+OURS = ("kubeclient", "kubeclient-asyncio")
+PEERS = ("lightkube",)  # the json/orjson floors of streams.py read a token kubeconfig; the plane's uses certificates
+
+sys.path.insert(0, str(HERE))
+
+
+def control_plane_assets() -> str | None:
+    """KUBEBUILDER_ASSETS, else ../shared/realcluster unpacked into the cache (as tests/conftest.py does)."""
+    from kubeclient.testing.envtest import ASSETS_ENV, unpack_assets
+
+    if os.environ.get(ASSETS_ENV):
+        return os.environ[ASSETS_ENV]
+    source = SHARED / "realcluster"
+    if not (source / "kube-apiserver.xz").is_file():
+        return None
+    kubectl = Path(sys.executable).parent / "kubectl"
+    return str(unpack_assets(source, CACHE / "envtest", kubectl=str(kubectl) if kubectl.exists() else None))
+
+
+def clientgo_binary(given: str | None) -> Path | None:
+    if given:
+        return Path(given)
+    packed = SHARED / "bench" / "clientgo-bench.xz"
+    if not packed.is_file():
+        return None
+    target = CACHE / "clientgo-bench" / "clientgo-bench"
+    if not target.exists() or target.stat().st_mtime < packed.stat().st_mtime:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial")
+        partial.write_bytes(lzma.decompress(packed.read_bytes()))
+        partial.chmod(0o755)
+        partial.replace(target)
+    return target
+
+
+def creatable(pod: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The pod as a client creates it (server-set fields dropped) and the status to write afterwards."""
+    meta = {k: v for k, v in pod["metadata"].items() if k in ("name", "labels", "annotations", "ownerReferences")}
+    status = dict(pod["status"])
+    status["hostIPs"] = [{"ip": status["hostIP"]}]  # the server checks that these agree
+    status["podIPs"] = [{"ip": status["podIP"]}]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": pod["spec"]}, status
+
+
+def fill(cfg: Any, namespace: str, count: int) -> None:
+    """`count` realistic pods in `namespace`, created and given a status from 8 threads."""
+    from kubeapi import Clientset
+    from podlist import make_pod
+
+    rng = random.Random(1)
+    pods = [creatable(make_pod(rng, index)) for index in range(count)]
+    # client-go's default 5 requests/s would take minutes to fill.
+    with Clientset.for_config(dataclasses.replace(cfg, qps=1000.0, burst=2000)) as cs:
+        client = cs.core_v1.pods(namespace)
+
+        def one(item: tuple[dict[str, Any], dict[str, Any]]) -> None:
+            body, status = item
+            client.create(body)
+            client.patch(body["metadata"]["name"], {"status": status}, "merge", subresource="status")
+
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            list(pool.map(one, pods))
+
+
+def run_case(
+    what: str,
+    case: str,
+    python: str,
+    kubeconfig: str,
+    namespace: str,
+    *,
+    count: int,
+    clientgo: Path | None,
+    env: Any = None,
+) -> dict[str, Any]:
+    """One measurement in a fresh process: `what` is "watch" (from resourceVersion 0) or "sync" (an informer)."""
+    if case == "client-go":
+        assert clientgo is not None
+        rv = ["0", str(count)] if what == "watch" else []
+        command = [str(clientgo), "watch" if what == "watch" else "informer", kubeconfig, namespace, "pods", *rv]
+    else:
+        rv = ["0"] if what == "watch" else []
+        command = [python, str(HERE / "measure.py"), what, case, kubeconfig, namespace, *rv, str(count)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=env)
+    if done.returncode != 0:
+        return {"error": (done.stderr or done.stdout).strip().splitlines()[-1:]}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pods", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--peers-python", help="an interpreter with lightkube and orjson installed")
+    parser.add_argument("--clientgo", help="the clientgo-bench program (default: unpacked from ../shared/bench)")
+    parser.add_argument("--baseline-python", help="also run our cases in this interpreter (another checkout's venv)")
+    parser.add_argument("--out", type=Path, help="write the raw results here as JSON")
+    args = parser.parse_args()
+
+    from kubeclient.testing import ControlPlane
+
+    assets = control_plane_assets()
+    if assets is None:
+        sys.exit("no control-plane binaries: set KUBEBUILDER_ASSETS or provide ../shared/realcluster")
+    peers = args.peers_python or (str(HERE / ".venv-peers/bin/python") if (HERE / ".venv-peers").exists() else None)
+    clientgo = clientgo_binary(args.clientgo)
+    baseline = [f"{case}@baseline" for case in OURS] if args.baseline_python else []
+    cases = list(OURS) + baseline + (list(PEERS) if peers else []) + (["client-go"] if clientgo else [])
+    if args.only:
+        cases = [case for case in cases if case in args.only]
+    notes = []
+    if not peers:
+        notes.append("peers left out: no --peers-python and no bench/.venv-peers")
+    if not clientgo:
+        notes.append("client-go left out: ../shared/bench/clientgo-bench.xz is absent")
+    results: dict[str, list[dict[str, Any]]] = {case: [] for case in cases}
+    sync_cases = [case for case in ("kubeclient", "kubeclient@baseline", "client-go") if case in cases]
+    syncs: dict[str, list[dict[str, Any]]] = {case: [] for case in sync_cases}
+    with tempfile.TemporaryDirectory() as tmp, ControlPlane(assets) as plane, plane.namespace("bench") as namespace:
+        kubeconfig = str(Path(tmp) / "kubeconfig")
+        plane.write_kubeconfig(kubeconfig)
+        fill(plane.config(), namespace, args.pods)
+        for _ in range(args.rounds):
+            for case in cases:
+                python = sys.executable if case in OURS else str(peers)
+                if case.endswith("@baseline"):
+                    python = args.baseline_python
+                name = case.removesuffix("@baseline")
+                # The baseline imports its own checkout: nothing of ours on its path.
+                env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} if name != case else None
+                results[case].append(
+                    run_case("watch", name, python, kubeconfig, namespace, count=args.pods, clientgo=clientgo, env=env)
+                )
+                if case in syncs:
+                    syncs[case].append(
+                        run_case(
+                            "sync", name, python, kubeconfig, namespace, count=args.pods, clientgo=clientgo, env=env
+                        )
+                    )
+    print(render(results, args.pods, notes))
+    print(render_sync(syncs, args.pods))
+    if args.out:
+        raw = {"pods": args.pods, "results": results, "informer_sync": syncs, "notes": notes}
+        args.out.write_text(json.dumps(raw, indent=1))
+
+
+def render(results: dict[str, list[dict[str, Any]]], pods: int, notes: list[str]) -> str:
+    def median(case: str, key: str) -> float | None:
+        values = [run[key] for run in results.get(case, []) if key in run]
+        return statistics.median(values) if values else None
+
+    ours = median("kubeclient", "cpu_us_per_event")
+    lines = [
+        f"watch of {pods} pods from resourceVersion 0, real kube-apiserver (median of rounds)",
+        "",
+        "| case | client CPU µs/event | events/s | CPU vs kubeclient |",
+        "|---|---|---|---|",
+    ]
+    for case, runs in results.items():
+        cpu = median(case, "cpu_us_per_event")
+        rate = median(case, "events_per_s")
+        if cpu is None or rate is None:
+            lines.append(f"| {case} | failed: {runs[-1].get('error') if runs else 'not run'} | | |")
+            continue
+        ratio = f"{cpu / ours:.2f}×" if ours else ""
+        lines.append(f"| {case} | {cpu:.1f} | {rate:,.0f} | {ratio} |")
+    lines += [f"\n{note}" for note in notes]
+    return "\n".join(lines)
+
+
+def render_sync(syncs: dict[str, list[dict[str, Any]]], pods: int) -> str:
+    def median(case: str, key: str) -> float | None:
+        values = [run[key] for run in syncs.get(case, []) if key in run]
+        return statistics.median(values) if values else None
+
+    ours = median("kubeclient", "sync_s")
+    lines = [
+        f"\ninformer sync of {pods} pods (WatchList where the client uses it), real kube-apiserver (median of rounds)",
+        "",
+        "| case | sync | CPU | time vs kubeclient |",
+        "|---|---|---|---|",
+    ]
+    for case, runs in syncs.items():
+        wall, cpu = median(case, "sync_s"), median(case, "cpu_s")
+        if wall is None or cpu is None:
+            lines.append(f"| {case} | failed: {runs[-1].get('error') if runs else 'not run'} | | |")
+            continue
+        lines.append(f"| {case} | {wall:.3f} s | {cpu:.3f} s | {wall / ours:.2f}× |" if ours else f"| {case} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
