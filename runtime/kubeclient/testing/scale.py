@@ -59,7 +59,8 @@ def scale_of(registry: Registry, res: Resource, obj: Mapping[str, Any]) -> dict[
         "kind": "Scale",
         "apiVersion": "autoscaling/v1",
         "metadata": out_meta,
-        "spec": {"replicas": replicas} if replicas is not None else {},
+        # ScaleSpec.replicas is omitempty: 0 is left out, as kube-apiserver does.
+        "spec": {"replicas": replicas} if replicas else {},
         "status": status,
     }
 
