@@ -253,6 +253,7 @@ class Objects:
                 meta["generation"] = 1
             if self.has_status(ctx.res) and rkey(ctx.res) != NAMESPACES_KEY:
                 obj.pop("status", None)
+                self._status_default(ctx.res, obj)
             self._defaults_on_create(ctx, obj, now)
             meta.pop("managedFields", None)
             if managed_fields is None:
@@ -264,6 +265,16 @@ class Objects:
             stored = self.store.commit(key, obj)
             self._after_write(ctx.res, stored)
             return stored
+
+    def _status_default(self, res: Resource, obj: dict[str, Any]) -> None:
+        """kube-apiserver defaults custom resources again when it reads them back from etcd, so a schema default
+        for `.status` is in the create response even though the create dropped the status sent."""
+        version = self.registry.crd_version(res)
+        if version is None or not version.schema:
+            return
+        default = ((version.schema.get("properties") or {}).get("status") or {}).get("default")
+        if default is not None:
+            obj["status"] = copy.deepcopy(default)
 
     def _defaults_on_create(self, ctx: Ctx, obj: dict[str, Any], now: str) -> None:
         key = rkey(ctx.res)
