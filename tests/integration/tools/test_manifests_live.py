@@ -186,7 +186,9 @@ def test_apply_text_async_with_failures_and_a_scalable_crd(backend: Backend) -> 
     assert [r.action for r in stopped] == ["unchanged", "failed"]  # stopped at the Widget conflict
 
     async def remove() -> list[manifests.Result]:
-        return await manifests.async_delete(cfg, SCALABLE_CRD.split("---\napiVersion: v1")[0].split("---", 1)[1])
+        return await manifests.async_delete(
+            cfg, SCALABLE_CRD.split("---\napiVersion: v1", maxsplit=1)[0].split("---", 1)[1]
+        )
 
     assert [r.action for r in asyncio.run(remove())] == ["deleted"]
 
