@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from kubeclient.dynamic import DynamicClient
+from kubeclient.ownership import is_controlled_by
 from kubeclient.schema import GVR
 from kubeclient.testing import FakeAPIServer, FaultRequest
 
@@ -262,6 +263,17 @@ def test_namespace_controller_injects_the_registry_secret(dyn: DynamicClient, ku
     }
     # The Secret that was found is left alone.
     assert ".dockerconfigjson" not in (secrets.namespace("team-b").get("registry-secret").get("data") or {})
+    # The namespace controls the Secret it got, and an event about it says so (flushed before the program exited).
+    team_c = namespaces.get("team-c")
+    assert is_controlled_by(secret, team_c)
+    assert secret["metadata"]["ownerReferences"][0]["kind"] == "Namespace"
+    # Events about cluster-scoped objects live in "default".
+    listed = dyn.resource(GVR("events.k8s.io", "v1", "events"), namespaced=True).namespace("default").list()["items"]
+    events = [e for e in listed if e["regarding"]["name"] == "team-c"]
+    assert [(e["reason"], e["regarding"]["uid"], e["related"]["name"]) for e in events] == [
+        ("SecretCreated", team_c["metadata"]["uid"], "registry-secret")
+    ]
+    assert events[0]["reportingController"] == "kubeclient.example/namespace-secret-controller"
 
 
 def test_namespace_controller_reports_status_messages_of_other_errors(server: FakeAPIServer, tmp_path: Path) -> None:
