@@ -9,7 +9,10 @@ import pytest
 from backends import Backend
 from tools_helpers import CONFIGMAPS, DEPLOYMENTS, STATEFULSETS, configmap, deployment, statefulset, unique
 
+from kubeapi import Clientset
+from kubeapi.apps.v1 import ReplicaSet
 from kubeapi.core.v1 import ConfigMap
+from kubeclient import wait
 from kubeclient.cache.delta_fifo import DeletedFinalStateUnknown
 from kubeclient.dynamic import DynamicClient
 from kubeclient.errors import ConflictError, NotFoundError
@@ -140,6 +143,21 @@ def test_scale_client_sync(backend: Backend) -> None:
             scales.get("configmaps", "x")
         with pytest.raises(NotFoundError):
             scales.get("deployments", "missing")
+
+
+def test_scale_client_replicasets_and_typed_waits(backend: Backend) -> None:
+    with Clientset.for_config(backend.config()) as cs, ScaleClient.for_config(backend.config()) as sc:
+        name = unique("rs")
+        body = deployment(name, 2)
+        body["kind"] = "ReplicaSet"
+        rs = cs.apps_v1.replica_sets(backend.namespace).create(ReplicaSet.from_dict(body))
+        scale = sc.scales(backend.namespace).get("rs", name)
+        assert (scale["spec"]["replicas"], scale["status"]["selector"]) == (2, f"app={name}")
+        sc.scales(backend.namespace).patch("replicasets.apps", name, {"spec": {"replicas": 4}})
+        # kubeclient.wait takes typed clients and returns typed objects.
+        typed = wait.for_jsonpath(cs.apps_v1.replica_sets(backend.namespace), name, "{.spec.replicas}", "4", timeout=5)
+        assert isinstance(typed, ReplicaSet) and typed.spec.replicas == 4
+        assert get_reference(rs)["kind"] == "ReplicaSet"
 
 
 def test_scale_client_async(backend: Backend) -> None:
