@@ -3,7 +3,8 @@
     python examples/typed_crd.py [--kubeconfig PATH] [--context NAME] [--out DIR] [--namespace NS] [--keep]
 
 1. `kubegen generate --from-crds examples/crds/widgets.example.com.yaml` writes the package `widgets_from_manifest`;
-2. the CRDs of that file are installed in the cluster, and the program waits until they are established;
+2. the CRDs of that file are installed in the cluster, and the program waits until they are served (Established,
+   in discovery and in the OpenAPI v3 document, which a real server publishes a few seconds later);
 3. `kubegen generate --from-cluster --group example.com` writes `widgets_from_cluster` from what the server now
    publishes (its OpenAPI v3 and discovery documents); both packages have the same classes and client methods;
 4. with the cluster-made package: a typed informer and lister start, a Widget is created, its watch events are
@@ -20,7 +21,6 @@ import importlib
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -32,6 +32,8 @@ from _runner import add_cluster_arguments, cluster_configured, connect, kubegen,
 from kubeapi import Clientset as KubeClientset
 from kubeapi.apiextensions.v1 import CustomResourceDefinition
 from kubeapi.meta.v1 import ObjectMeta
+from kubeclient.config import Config
+from kubeclient.crds import CRDNotReadyError, wait_for_crds
 from kubeclient.errors import is_already_exists, is_not_found
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,33 +60,25 @@ def cluster_args(args: argparse.Namespace) -> list[str]:
     return out + (["--context", args.context] if args.context else [])
 
 
-def install_crds(cs: KubeClientset) -> list[str]:
-    """Create the CRDs of the manifest (keeping ones already there) and wait until the server serves them."""
+def install_crds(cs: KubeClientset, cfg: Config) -> list[str]:
+    """Create the CRDs of the manifest (keeping ones already there) and wait until the server serves them: Established,
+    in discovery, and in the OpenAPI v3 document kubegen reads (a real server publishes that a few seconds later)."""
     crds = cs.apiextensions_v1.custom_resource_definitions()
-    names = []
-    for doc in yaml.safe_load_all(CRDS.read_text()):
-        if not doc:
-            continue
-        crd = CustomResourceDefinition.from_dict(doc)
+    manifests = [doc for doc in yaml.safe_load_all(CRDS.read_text()) if doc]
+    for doc in manifests:
         try:
-            crds.create(crd)
+            crds.create(CustomResourceDefinition.from_dict(doc))
         except Exception as err:
             if not is_already_exists(err):
                 raise
-        names.append(crd.metadata.name)
-    deadline = time.monotonic() + ESTABLISH_TIMEOUT
+    names = [doc["metadata"]["name"] for doc in manifests]
+    try:
+        wait_for_crds(cfg, manifests, timeout=ESTABLISH_TIMEOUT)
+    except CRDNotReadyError as err:
+        raise SystemExit(f"error: {err}") from None
     for name in names:
-        while not established(crds.get(name)):
-            if time.monotonic() > deadline:
-                raise SystemExit(f"error: CRD {name} not established within {ESTABLISH_TIMEOUT:.0f} s")
-            time.sleep(0.2)
         say(f"CRD {name} installed and established")
     return names
-
-
-def established(crd: CustomResourceDefinition) -> bool:
-    conditions = (crd.status.conditions if crd.status else None) or []
-    return any(c.type == "Established" and c.status == "True" for c in conditions)
 
 
 def same_shape(manifest_pkg: str, cluster_pkg: str) -> None:
@@ -161,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         say("generated widgets_from_manifest from the CRD manifest")
         cfg = stack.enter_context(connect(args))
         cs = stack.enter_context(KubeClientset.for_config(cfg))
-        crd_names = install_crds(cs)
+        crd_names = install_crds(cs, cfg)
         kubegen(
             "generate", "--from-cluster", *cluster_args(args), "--group", "example.com",
             "--package", "widgets_from_cluster", "--out", str(workdir),

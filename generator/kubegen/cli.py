@@ -89,7 +89,11 @@ def _fetch_cluster(kubeconfig: str | None, context: str | None, groups: list[str
     with _progress() as progress:
         task = progress.add_task("fetching documents", total=None)
 
-        def tick(_: str) -> None:
+        def tick(what: str) -> None:
+            if what.startswith("waiting"):  # a CRD's document not published yet: say what we wait for
+                progress.update(task, description=what)
+                return
+            progress.update(task, description="fetching documents")
             progress.advance(task)
             progress.refresh()
 

@@ -1,4 +1,6 @@
-"""End-to-end tier: the scenarios against a real cluster, only when KUBECLIENT_E2E_KUBECONFIG names a kubeconfig.
+"""End-to-end tier: the scenarios against a real cluster — the one KUBECLIENT_E2E_KUBECONFIG names, else the
+session's real control plane (kube-apiserver + etcd, see kubeclient.testing.ControlPlane); skipped when neither is
+there.
 
 Each test works in its own namespace (created and deleted here) so a shared cluster is left as it was found.
 """
@@ -13,15 +15,18 @@ from pathlib import Path
 import pytest
 
 from kubeclient.config import Config, load_config
+from kubeclient.testing import ControlPlane
 
 E2E_ENV = "KUBECLIENT_E2E_KUBECONFIG"
 
 
 @pytest.fixture(scope="session")
-def e2e_kubeconfig() -> Path:
+def e2e_kubeconfig(request: pytest.FixtureRequest) -> Path:
     value = os.environ.get(E2E_ENV)
     if not value:
-        pytest.skip(f"end-to-end tests need a real cluster: set {E2E_ENV} to a kubeconfig path")
+        # No cluster named: the real control plane of the session (it skips, saying why, without binaries).
+        plane: ControlPlane = request.getfixturevalue("kube_control_plane")
+        return plane.kubeconfig_path
     path = Path(value)
     if not path.is_file():
         pytest.fail(f"{E2E_ENV}={value} is not a file")
@@ -34,10 +39,13 @@ def e2e_config(e2e_kubeconfig: Path) -> Config:
 
 
 @pytest.fixture
-def e2e_namespace(e2e_config: Config) -> Iterator[str]:
+def e2e_namespace(e2e_config: Config, request: pytest.FixtureRequest) -> Iterator[str]:
     from kubeclient import GVR
     from kubeclient.dynamic import DynamicClient
 
+    plane: ControlPlane | None = None
+    if os.environ.get(E2E_ENV) is None:
+        plane = request.getfixturevalue("kube_control_plane")
     name = f"kubeclient-e2e-{uuid.uuid4().hex[:8]}"
     with DynamicClient.for_config(e2e_config) as dyn:
         namespaces = dyn.resource(GVR("", "v1", "namespaces"), namespaced=False)
@@ -45,4 +53,8 @@ def e2e_namespace(e2e_config: Config) -> Iterator[str]:
         try:
             yield name
         finally:
-            namespaces.delete(name)
+            if plane is not None:
+                # A bare control plane has no namespace controller: empty the namespace ourselves.
+                plane.drop_namespace(name)
+            else:
+                namespaces.delete(name)

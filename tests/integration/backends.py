@@ -3,9 +3,11 @@ The `backend` fixture (tests/integration/conftest.py) is parametrized over both.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ class Backend:
     namespace: str
     fake: FakeAPIServer | None = None
     plane: ControlPlane | None = None
+    cleanup: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, repr=False)
 
     @property
     def is_real(self) -> bool:
@@ -46,6 +49,20 @@ class Backend:
         assert server is not None
         server.write_kubeconfig(path)
         return Path(path)
+
+    def new_namespace(self) -> str:
+        """Another namespace of the test's own (emptied afterwards on the real control plane)."""
+        if self.plane is not None:
+            return self.cleanup.enter_context(self.plane.namespace())
+        from kubeclient.dynamic import DynamicClient
+        from kubeclient.schema import GVR
+
+        name = f"test-{secrets.token_hex(4)}"
+        with DynamicClient.for_config(self.config()) as dyn:
+            dyn.resource(GVR("", "v1", "namespaces"), namespaced=False).create(
+                {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+            )
+        return name
 
     def lacks(self, what: str) -> None:
         """Skip on the real control plane, which has no `what` (a kubelet, a controller...)."""

@@ -18,8 +18,10 @@ from kubeclient.testing import ControlPlane, FakeAPIServer
 def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
     if request.param == "fake":
         fake: FakeAPIServer = request.getfixturevalue("kube_fake")
-        yield Backend("fake", "default", fake=fake)
+        chosen = Backend("fake", "default", fake=fake)
     else:
         plane: ControlPlane = request.getfixturevalue("kube_control_plane")
         namespace: str = request.getfixturevalue("kube_namespace")
-        yield Backend("real", namespace, plane=plane)
+        chosen = Backend("real", namespace, plane=plane)
+    with chosen.cleanup:
+        yield chosen

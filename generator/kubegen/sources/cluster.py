@@ -9,6 +9,7 @@ layout, so a fetch can be saved as a snapshot and read back identically.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ _NON_GROUP_VERSION_PATHS = ("api", "apis", "logs", "version", ".well-known")
 
 Progress = Callable[[str], None]
 DISCOVERY_QPS = 50.0
+OPENAPI_WAIT = 30.0
+OPENAPI_POLL_INTERVAL = 0.25
 DISCOVERY_BURST = 300
 
 
@@ -79,6 +82,35 @@ def _is_aggregated(doc: Any) -> bool:
     return isinstance(doc, Mapping) and doc.get("kind") == "APIGroupDiscoveryList"
 
 
+def _openapi_index(
+    rest: RESTClient, host: str, wanted: Collection[str], wait: float, progress: Progress | None
+) -> Mapping[str, Any]:
+    """The `/openapi/v3` index once it lists every group-version discovery serves. kube-apiserver publishes a new
+    CRD's document a few seconds after discovery lists it, so the index is polled for up to `wait` seconds."""
+    deadline = time.monotonic() + wait
+    announced: set[str] = set()
+    while True:
+        index = _get(rest, "/openapi/v3", JSON_ACCEPT)
+        paths = index.get("paths") if isinstance(index, Mapping) else None
+        if not isinstance(paths, Mapping):
+            raise DocumentError(f"{host}/openapi/v3", "/paths", "expected the OpenAPI v3 index (an object of paths)")
+        missing = sorted(set(wanted) - set(paths))
+        if not missing:
+            return paths
+        if time.monotonic() >= deadline:
+            raise DocumentError(
+                f"{host}/openapi/v3",
+                "/paths",
+                f"discovery serves {', '.join(missing)} but the OpenAPI v3 index has no document for "
+                f"{'it' if len(missing) == 1 else 'them'} after {wait:.0f} s",
+            )
+        for path in missing:
+            if progress and path not in announced:
+                progress(f"waiting for the OpenAPI v3 document of {path}")
+            announced.add(path)
+        time.sleep(OPENAPI_POLL_INTERVAL)
+
+
 def fetch_cluster(
     config: Any,
     *,
@@ -86,9 +118,12 @@ def fetch_cluster(
     concurrency: int = 8,
     progress: Progress | None = None,
     groups: Collection[str] | None = None,
+    openapi_wait: float = OPENAPI_WAIT,
 ) -> ClusterDocuments:
     """Fetch discovery and every group-version OpenAPI v3 document from the server `config` points at; with
     `groups` (API group names, "core" or "" for the core group) only the OpenAPI documents of those groups.
+    A group-version that discovery lists but the OpenAPI index does not yet (a CRD created a moment ago) is waited
+    for up to `openapi_wait` seconds.
 
     Errors are `kubeclient.errors.StatusError` subclasses for HTTP failures and `DocumentError` for documents that
     are not what the path should serve.
@@ -118,15 +153,12 @@ def fetch_cluster(
         if progress:
             progress("discovery")
 
-        index = _get(rest, "/openapi/v3", JSON_ACCEPT)
-        paths = index.get("paths") if isinstance(index, Mapping) else None
-        if not isinstance(paths, Mapping):
-            raise DocumentError(f"{host}/openapi/v3", "/paths", "expected the OpenAPI v3 index (an object of paths)")
         wanted = {
             group_version_path(r.group, r.version)
             for r in out.api_documents().resources()
             if chosen is None or r.group in chosen
         }
+        paths = _openapi_index(rest, host, wanted, openapi_wait, progress)
         todo = sorted(p for p in paths if p in wanted and p not in _NON_GROUP_VERSION_PATHS)
 
         def fetch(path: str) -> tuple[str, Any]:

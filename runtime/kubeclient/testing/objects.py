@@ -27,6 +27,7 @@ from kubeclient.testing.status import (
     conflict,
     expired,
     invalid,
+    kind_conflict,
     not_found,
     qualified,
     stale,
@@ -44,6 +45,7 @@ from kubeclient.testing.validation import (
 
 CRD_KEY = ("apiextensions.k8s.io", "customresourcedefinitions")
 NAMESPACES_KEY = ("", "namespaces")
+PODS_KEY = ("", "pods")
 # Kinds whose DELETE answers with the deleted object rather than a Success Status (their registries say so).
 RETURNS_DELETED = {("", "pods"), ("", "services"), NAMESPACES_KEY}
 CONTINUE_EXPIRED = (
@@ -322,7 +324,12 @@ class Objects:
             uid = obj["metadata"].get("uid")
             if uid and uid != live["metadata"].get("uid"):
                 live_uid = live["metadata"].get("uid")
-                why = f"Precondition failed: UID in precondition: {uid}, UID in object meta: {live_uid}"
+                # kube-apiserver passes its storage layer's error through here, etcd key and all.
+                why = (
+                    f"StorageError: invalid object, Code: 4, Key: {storage_key(ctx.res, ctx.namespace, name)}, "
+                    f"ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: {uid}, "
+                    f"UID in object meta: {live_uid}"
+                )
                 raise conflict(ctx.res.group, ctx.res.plural, name, why)
             if subresource == "status":
                 new = deep_copy(live)
@@ -486,6 +493,10 @@ class Objects:
                     return 200, self.render(ctx.res, new)
                 stored = self.store.commit(rkey(ctx.res), new)
                 return 200, self.render(ctx.res, stored)
+            if rkey(ctx.res) == PODS_KEY and not ctx.dry_run:
+                # Pods are deleted gracefully: first marked (a MODIFIED event), then removed. With no kubelet here
+                # the removal follows at once, as kube-apiserver does for a pod never scheduled or grace 0.
+                live = self._mark_deleted(ctx, live, options)
             final = live if ctx.dry_run else (self._remove(ctx.res, live) or live)
             if rkey(ctx.res) in RETURNS_DELETED or self.registry.is_custom(ctx.res):
                 return 200, self.render(ctx.res, final)
@@ -496,18 +507,34 @@ class Objects:
             details["uid"] = meta.get("uid")
             return 200, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}
 
+    def _mark_deleted(self, ctx: Ctx, live: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        grace = options.get("gracePeriodSeconds")
+        if grace is None:
+            grace = (live.get("spec") or {}).get("terminationGracePeriodSeconds", 30)
+        if not (live.get("spec") or {}).get("nodeName"):
+            grace = 0
+        new = deep_copy(live)
+        new["metadata"]["deletionTimestamp"] = timestamp()
+        new["metadata"]["deletionGracePeriodSeconds"] = int(grace)
+        stored: dict[str, Any] = self.store.commit(rkey(ctx.res), new)
+        return stored
+
     def _preconditions(self, ctx: Ctx, live: Mapping[str, Any], pre: Mapping[str, Any]) -> None:
+        """Delete preconditions, refused in kube-apiserver's words: it names the Kind (not the resource) there."""
         meta = live["metadata"]
         uid, rv = pre.get("uid"), pre.get("resourceVersion")
         if uid and uid != meta.get("uid"):
-            why = f"Precondition failed: UID in precondition: {uid}, UID in object meta: {meta.get('uid')}"
-            raise conflict(ctx.res.group, ctx.res.plural, meta["name"], why)
+            why = (
+                f"the UID in the precondition ({uid}) does not match the UID in record ({meta.get('uid')}). "
+                "The object might have been deleted and then recreated"
+            )
+            raise kind_conflict(ctx.res.group, ctx.res.kind, meta["name"], why)
         if rv and rv != meta.get("resourceVersion"):
             why = (
-                f"Precondition failed: ResourceVersion in precondition: {rv}, "
-                f"ResourceVersion in object meta: {meta.get('resourceVersion')}"
+                f"the ResourceVersion in the precondition ({rv}) does not match the ResourceVersion in record "
+                f"({meta.get('resourceVersion')}). The object might have been modified"
             )
-            raise conflict(ctx.res.group, ctx.res.plural, meta["name"], why)
+            raise kind_conflict(ctx.res.group, ctx.res.kind, meta["name"], why)
 
     def delete_collection(self, ctx: Ctx, selection: Selection, options: Mapping[str, Any]) -> dict[str, Any]:
         items, _ = self.store.snapshot(rkey(ctx.res), ctx.namespace if ctx.res.namespaced and ctx.namespace else None)
@@ -556,8 +583,12 @@ class Objects:
                 raise bad_request(f"invalid resource version: {resource_version}") from None
             if requested > self.store.rv:
                 raise too_large_rv(requested, self.store.rv)
-            if match == "Exact":
+            # A resourceVersion with a limit and no match is an exact read, as kube-apiserver kept it for paging.
+            if match == "Exact" or (limit and not match):
                 at = requested
+        elif resource_version == "0" and not match:
+            # Served from kube-apiserver's watch cache, which does not page: the limit is ignored.
+            limit = 0
         try:
             items, rv = self.store.snapshot(rkey(ctx.res), namespace, at)
         except TooOld:
@@ -582,6 +613,13 @@ class Objects:
             if selection.everything():
                 list_meta["remainingItemCount"] = remaining
         return selected, list_meta
+
+
+def storage_key(res: Resource, namespace: str | None, name: str) -> str:
+    """Where kube-apiserver keeps the object in etcd (its storage errors quote it): built-in resources under their
+    plural, custom ones under group/plural."""
+    prefix = f"/registry/{res.group}/{res.plural}" if "." in res.group else f"/registry/{res.plural}"
+    return f"{prefix}/{namespace}/{name}" if res.namespaced and namespace else f"{prefix}/{name}"
 
 
 def encode_continue(rv: int, start: str) -> str:

@@ -28,7 +28,8 @@ def kube_fake_session() -> Iterator[FakeAPIServer]:
 @pytest.fixture(scope="session")
 def kube_control_plane() -> Iterator[ControlPlane]:
     """A real etcd + kube-apiserver for the session, from $KUBEBUILDER_ASSETS; skips the test when the binaries are
-    not there; the kubelet stub runs when its binary is there too. `.config()` is the admin's; objects persist across tests, so work in `kube_namespace`."""
+    not there; the kubelet stub runs when its binary is there too. `.config()` is the admin's; objects persist
+    across tests, so work in `kube_namespace`."""
     try:
         assets = find_assets()
     except ControlPlaneError as err:

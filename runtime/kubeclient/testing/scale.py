@@ -59,7 +59,7 @@ def scale_of(registry: Registry, res: Resource, obj: Mapping[str, Any]) -> dict[
         "kind": "Scale",
         "apiVersion": "autoscaling/v1",
         "metadata": out_meta,
-        # ScaleSpec.replicas is omitempty: 0 is left out, as kube-apiserver does.
+        # autoscaling/v1 ScaleSpec.replicas is omitempty: 0 is not sent.
         "spec": {"replicas": replicas} if replicas else {},
         "status": status,
     }
@@ -68,7 +68,6 @@ def scale_of(registry: Registry, res: Resource, obj: Mapping[str, Any]) -> dict[
 def apply_scale(registry: Registry, res: Resource, obj: dict[str, Any], scale: Mapping[str, Any]) -> dict[str, Any]:
     """`obj` with the Scale's spec.replicas written to its replicas path (the only field a Scale changes)."""
     spec_path, _, _ = _paths(registry, res)
-    replicas = (scale.get("spec") or {}).get("replicas")
-    if replicas is not None:
-        _set(obj, spec_path, replicas)
+    # An absent spec.replicas is Go's zero value, as kube-apiserver decodes it: a Scale without it scales to 0.
+    _set(obj, spec_path, (scale.get("spec") or {}).get("replicas") or 0)
     return obj

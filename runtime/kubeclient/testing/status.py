@@ -90,6 +90,13 @@ def conflict(group: str, plural: str, name: str, why: str) -> APIStatus:
     return APIStatus(409, "Conflict", message, _details(name, group, plural))
 
 
+def kind_conflict(group: str, kind: str, name: str, why: str) -> APIStatus:
+    """A Conflict naming the Kind (`Pod`, `Role.rbac.authorization.k8s.io`), as failed delete preconditions do."""
+    qualified_kind = f"{kind}.{group}" if group else kind
+    message = f'Operation cannot be fulfilled on {qualified_kind} "{name}": {why}'
+    return APIStatus(409, "Conflict", message, _details(name, group, kind))
+
+
 MODIFIED = "the object has been modified; please apply your changes to the latest version and try again"
 
 

@@ -196,12 +196,19 @@ def test_delete_preconditions(api: httpx.Client) -> None:
     obj = api.post(CM, json=configmap("pre")).json()
     wrong = api.request("DELETE", f"{CM}/pre", json={"preconditions": {"uid": "other"}})
     assert wrong.status_code == 409
+    # kube-apiserver v1.36 words it so, naming the Kind and not the resource.
     assert wrong.json()["message"] == (
-        f'Operation cannot be fulfilled on configmaps "pre": Precondition failed: UID in precondition: other, '
-        f"UID in object meta: {obj['metadata']['uid']}"
+        f'Operation cannot be fulfilled on ConfigMap "pre": the UID in the precondition (other) does not match the '
+        f"UID in record ({obj['metadata']['uid']}). The object might have been deleted and then recreated"
     )
+    assert wrong.json()["details"] == {"name": "pre", "kind": "ConfigMap"}
     stale = api.request("DELETE", f"{CM}/pre", json={"preconditions": {"resourceVersion": "1"}})
     assert stale.status_code == 409
+    assert stale.json()["message"] == (
+        'Operation cannot be fulfilled on ConfigMap "pre": the ResourceVersion in the precondition (1) does not '
+        f"match the ResourceVersion in record ({obj['metadata']['resourceVersion']}). The object might have been "
+        "modified"
+    )
     ok = api.request("DELETE", f"{CM}/pre", json={"preconditions": {"uid": obj["metadata"]["uid"]}})
     assert ok.status_code == 200
 
@@ -379,10 +386,15 @@ def test_pod_eviction_binding_and_table(api: httpx.Client) -> None:
 
 def test_update_with_other_uid_is_conflict(api: httpx.Client) -> None:
     obj = api.post(CM, json=configmap("u")).json()
+    obj_uid = obj["metadata"]["uid"]
     obj["metadata"]["uid"] = "other"
     answer = api.put(f"{CM}/u", json=obj)
     assert answer.status_code == 409
-    assert "Precondition failed: UID in precondition: other" in answer.json()["message"]
+    assert answer.json()["message"] == (
+        'Operation cannot be fulfilled on configmaps "u": StorageError: invalid object, Code: 4, '
+        "Key: /registry/configmaps/default/u, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: "
+        f"UID in precondition: other, UID in object meta: {obj_uid}"
+    )
 
 
 def test_yaml_bodies_and_unsupported_encodings(api: httpx.Client) -> None:

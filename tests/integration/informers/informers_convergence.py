@@ -185,24 +185,36 @@ def _is_informer_read(request: FaultRequest) -> bool:
 class _Writer:
     """Random pod writes with fresh names; retries what the faults (or a restart) make fail."""
 
-    def __init__(self, dyn: DynamicClient, rng: random.Random, result: ConvergenceResult) -> None:
+    def __init__(
+        self,
+        dyn: DynamicClient,
+        rng: random.Random,
+        result: ConvergenceResult,
+        *,
+        namespaces: tuple[str, ...] = NAMESPACES,
+        patience: float = 2.5,
+    ) -> None:
         self.pods = dyn.resource(PODS, namespaced=True)
         self.rng = rng
         self.result = result
+        self.namespaces = namespaces
+        self.patience = patience  # how long a write is retried (a restarting kube-apiserver takes seconds)
         self.live: dict[str, tuple[str, str]] = {}  # key -> (namespace, name)
         self.deleted: set[str] = set()
         self._serial = 0
 
     def _retry(self, call: Callable[[], Any]) -> Any:
-        for _ in range(50):
+        deadline = time.monotonic() + self.patience
+        while True:
             try:
                 return call()
             except (httpx.TransportError, StatusError) as err:
                 if isinstance(err, StatusError) and err.code not in (429, 500, 503):
                     raise
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"writer: giving up after {self.patience} s: {err}") from err
                 self.result.writer_retries += 1
                 time.sleep(0.05)
-        raise RuntimeError("writer: giving up after 50 attempts")
 
     def step(self) -> None:
         population = len(self.live)
@@ -217,7 +229,7 @@ class _Writer:
 
     def _create(self) -> None:
         self._serial += 1
-        namespace = self.rng.choice(NAMESPACES)
+        namespace = self.rng.choice(self.namespaces)
         name = f"pod-{self._serial}"
         body = {
             "apiVersion": "v1",
@@ -293,8 +305,9 @@ def _inject(server: FakeAPIServer, fault: str) -> None:
 class _AsyncInformerThread:
     """The asyncio informer, on an event loop of its own thread (the writer stays synchronous)."""
 
-    def __init__(self, cfg: Any, audit: HandlerAudit, reflector_options: dict[str, Any]) -> None:
+    def __init__(self, cfg: Any, audit: HandlerAudit, reflector_options: dict[str, Any], namespace: str = "") -> None:
         self._cfg = cfg
+        self._namespace = namespace
         self._audit = audit
         self._options = reflector_options
         self._ready = threading.Event()
@@ -320,7 +333,7 @@ class _AsyncInformerThread:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         async with AsyncDynamicClient.for_config(self._cfg) as dyn:
-            factory = AsyncDynamicSharedInformerFactory(dyn, reflector_options=self._options)
+            factory = AsyncDynamicSharedInformerFactory(dyn, namespace=self._namespace, reflector_options=self._options)
             informer = factory.for_resource(PODS).informer()
             informer.add_event_handler(self._audit)
             self.store = informer.get_store()

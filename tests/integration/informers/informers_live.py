@@ -1,13 +1,20 @@
-"""Helpers for informer tests against a FakeAPIServer: a request log (through the fault hook every request passes),
-pod manifests, a handler that records what it sees, and waiting."""
+"""Helpers for informer tests against the fake server or the real control plane: request logs (the fake's fault
+hook sees every request; `ClientLog` sees one client's, on either backend), pod manifests, a handler that records
+what it sees, and waiting."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import threading
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs
+
+import httpx
 
 from kubeclient.cache import DeletedFinalStateUnknown
+from kubeclient.config import Config
 from kubeclient.schema import GVR
 from kubeclient.testing import FakeAPIServer, FaultRequest
 from kubeclient.wait import async_poll_until, poll_until
@@ -45,6 +52,49 @@ class RequestLog:
     def reads(self, mark: int, plural: str) -> list[FaultRequest]:
         """The list and watch requests of `plural` since `mark` (what a reflector sends)."""
         return [r for r in self.since(mark, plural) if r.verb in ("list", "watch")]
+
+
+class ClientLog(RequestLog):
+    """The requests one client sends, recorded by its transport (client-go's WrapTransport), so the same checks run
+    against the real control plane. `config()` is the client's configuration with the recorder wrapped in."""
+
+    def __init__(self) -> None:  # no server hook: the client's own transport records
+        self._lock = threading.Lock()
+        self._requests = []
+
+    def config(self, base: Config) -> Config:
+        return dataclasses.replace(base, wrap_transport=self._wrap)
+
+    def _wrap(self, inner: Any) -> Any:
+        log = self
+
+        def seen(request: httpx.Request) -> None:
+            query = parse_qs(request.url.query.decode(), keep_blank_values=True)
+            watch = query.get("watch") == ["true"] or query.get("watch") == ["1"]
+            verb = "watch" if watch else ("list" if request.method == "GET" else request.method.lower())
+            log._record(FaultRequest(request.method, request.url.path, query, verb))
+
+        if isinstance(inner, httpx.AsyncBaseTransport):
+
+            class AsyncRecording(httpx.AsyncBaseTransport):
+                async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+                    seen(request)
+                    return await inner.handle_async_request(request)
+
+                async def aclose(self) -> None:
+                    await inner.aclose()
+
+            return AsyncRecording()
+
+        class Recording(httpx.BaseTransport):
+            def handle_request(self, request: httpx.Request) -> httpx.Response:
+                seen(request)
+                return inner.handle_request(request)
+
+            def close(self) -> None:
+                inner.close()
+
+        return Recording()
 
 
 def param(request: FaultRequest, key: str) -> str | None:

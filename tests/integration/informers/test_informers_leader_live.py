@@ -1,33 +1,27 @@
-"""Leader election with two candidates over coordination.k8s.io/v1 Leases through the fake API server (threads
-and asyncio): exactly one leads, release hands over at once, and a silent leader is replaced after expiry."""
+"""Leader election with two candidates over coordination.k8s.io/v1 Leases, on the fake server and the real
+control plane (threads and asyncio): exactly one leads, release hands over at once, and a silent leader is replaced
+after expiry."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from backends import Backend
 from informers_live import LEASES, await_until, wait_until
 
 from kubeclient.dynamic import AsyncDynamicClient, DynamicClient
 from kubeclient.leaderelection import AsyncLeaderElector, LeaderElector, LeaseLock
-from kubeclient.testing import FakeAPIServer
 
 TIMING: dict[str, Any] = {"lease_duration": 1.0, "renew_deadline": 0.5, "retry_period": 0.1}
 
 
-@pytest.fixture
-def server() -> Iterator[FakeAPIServer]:
-    with FakeAPIServer() as srv:
-        yield srv
-
-
-def lease_spec(server: FakeAPIServer, name: str) -> dict[str, Any]:
-    with DynamicClient.for_config(server.config()) as dyn:
-        spec: dict[str, Any] = dyn.resource(LEASES, namespaced=True).namespace("default").get(name)["spec"]
+def lease_spec(backend: Backend, name: str) -> dict[str, Any]:
+    with DynamicClient.for_config(backend.config()) as dyn:
+        spec: dict[str, Any] = dyn.resource(LEASES, namespaced=True).namespace(backend.namespace).get(name)["spec"]
         return spec
 
 
@@ -51,10 +45,10 @@ class Leading:
             self.current.discard(who)
 
 
-def test_two_thread_candidates_over_the_fake_server(server: FakeAPIServer) -> None:
+def test_two_thread_candidates(backend: Backend) -> None:
     leading = Leading()
     electors: dict[str, LeaderElector] = {}
-    clients = [DynamicClient.for_config(server.config()) for _ in range(2)]
+    clients = [DynamicClient.for_config(backend.config()) for _ in range(2)]
     try:
         for identity, dyn in zip(("a", "b"), clients, strict=True):
 
@@ -63,7 +57,7 @@ def test_two_thread_candidates_over_the_fake_server(server: FakeAPIServer) -> No
                 stop.wait()
                 leading.end(who)
 
-            lock = LeaseLock(dyn.resource(LEASES, namespaced=True).namespace("default"), "controller", identity)
+            lock = LeaseLock(dyn.resource(LEASES, namespaced=True).namespace(backend.namespace), "controller", identity)
             electors[identity] = LeaderElector(lock, on_started_leading=started, **TIMING)
         threads = {who: threading.Thread(target=e.run) for who, e in electors.items()}
         for thread in threads.values():
@@ -73,18 +67,18 @@ def test_two_thread_candidates_over_the_fake_server(server: FakeAPIServer) -> No
         second = "b" if first == "a" else "a"
         time.sleep(0.4)  # several retry periods: the other candidate keeps failing to acquire
         assert leading.history == [first] and electors[second].get_leader() == first
-        assert lease_spec(server, "controller")["holderIdentity"] == first
+        assert lease_spec(backend, "controller")["holderIdentity"] == first
         electors[first].stop()
         threads[first].join(5)
         stopped_at = time.monotonic()
         wait_until(lambda: leading.history == [first, second], timeout=5)
         assert time.monotonic() - stopped_at < TIMING["lease_duration"]  # released: no waiting for expiry
-        spec = lease_spec(server, "controller")
+        spec = lease_spec(backend, "controller")
         assert spec["holderIdentity"] == second and spec["leaseTransitions"] == 1
         electors[second].stop()
         threads[second].join(5)
         assert not leading.overlap
-        assert lease_spec(server, "controller")["holderIdentity"] == ""
+        assert lease_spec(backend, "controller")["holderIdentity"] == ""
     finally:
         for elector in electors.values():
             elector.stop()
@@ -92,12 +86,12 @@ def test_two_thread_candidates_over_the_fake_server(server: FakeAPIServer) -> No
             dyn.close()
 
 
-def test_two_async_candidates_and_takeover_from_a_silent_leader(server: FakeAPIServer) -> None:
+def test_two_async_candidates_and_takeover_from_a_silent_leader(backend: Backend) -> None:
     async def main() -> None:
         leading = Leading()
         async with (
-            AsyncDynamicClient.for_config(server.config()) as d1,
-            AsyncDynamicClient.for_config(server.config()) as d2,
+            AsyncDynamicClient.for_config(backend.config()) as d1,
+            AsyncDynamicClient.for_config(backend.config()) as d2,
         ):
 
             def make(identity: str, dyn: AsyncDynamicClient, **kw: Any) -> AsyncLeaderElector:
@@ -108,7 +102,7 @@ def test_two_async_candidates_and_takeover_from_a_silent_leader(server: FakeAPIS
                     finally:
                         leading.end(identity)
 
-                lock = LeaseLock(dyn.resource(LEASES, namespaced=True).namespace("default"), "ctrl", identity)
+                lock = LeaseLock(dyn.resource(LEASES, namespaced=True).namespace(backend.namespace), "ctrl", identity)
                 return AsyncLeaderElector(lock, on_started_leading=started, **TIMING, **kw)
 
             # "a" never releases: cancelling it models a crashed leader whose lease must expire first.
@@ -127,11 +121,11 @@ def test_two_async_candidates_and_takeover_from_a_silent_leader(server: FakeAPIS
             await await_until(lambda: leading.history == ["a", "b"], timeout=5)
             # b waited for the lease to expire (by its own clock) before taking it over.
             assert loop.time() - crashed_at >= TIMING["lease_duration"] - 2 * TIMING["retry_period"]
-            spec = lease_spec(server, "ctrl")
+            spec = lease_spec(backend, "ctrl")
             assert spec["holderIdentity"] == "b" and spec["leaseTransitions"] == 1
             b.stop()
             await asyncio.wait_for(task_b, 5)
             assert not leading.overlap
-            assert lease_spec(server, "ctrl")["holderIdentity"] == ""
+            assert lease_spec(backend, "ctrl")["holderIdentity"] == ""
 
     asyncio.run(main())

@@ -1,6 +1,7 @@
-"""Informers against a FakeAPIServer over real HTTPS with the real ResourceClient list/watch: sync and handlers
-(threads and asyncio), WatchList streaming and its fallback, re-watch without re-list on a clean close, re-list on
-410, late handlers, listers served from the cache, and metadata-only informers."""
+"""Informers over real HTTPS with the real ResourceClient list/watch, on both backends (the fake server and the real
+control plane): sync and handlers (threads and asyncio), WatchList streaming, late handlers, listers served from the
+cache, metadata-only and typed informers. Fault cases (WatchList refused, clean close, re-list on 410, a stalled
+watch) need the fake's fault injection and run on it alone."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from informers_live import PODS, Recorder, RequestLog, await_until, param, pod, wait_until
+from backends import Backend
+from informers_live import PODS, ClientLog, Recorder, RequestLog, await_until, param, pod, wait_until
 
 from kubeclient import labels
 from kubeclient.cache.aio import AsyncDynamicSharedInformerFactory
@@ -26,27 +28,46 @@ def server() -> Iterator[FakeAPIServer]:
 
 
 @pytest.fixture
-def dyn(server: FakeAPIServer) -> Iterator[DynamicClient]:
+def dyn(backend: Backend) -> Iterator[DynamicClient]:
     """The writer's client."""
+    with DynamicClient.for_config(backend.config()) as client:
+        yield client
+
+
+@pytest.fixture
+def log() -> ClientLog:
+    """What the informers' client sends."""
+    return ClientLog()
+
+
+@pytest.fixture
+def idyn(backend: Backend, log: ClientLog) -> Iterator[DynamicClient]:
+    """The informers' client: its own connection pool, so the writer never picks up a connection a watch is
+    closing (see the report on Watch.close shutting down a socket already back in the pool)."""
+    with DynamicClient.for_config(log.config(backend.config())) as client:
+        yield client
+
+
+@pytest.fixture
+def fake_dyn(server: FakeAPIServer) -> Iterator[DynamicClient]:
     with DynamicClient.for_config(server.config()) as client:
         yield client
 
 
 @pytest.fixture
-def idyn(server: FakeAPIServer) -> Iterator[DynamicClient]:
-    """The informers' client: its own connection pool, so the writer never picks up a connection a watch is
-    closing (see the report on Watch.close shutting down a socket already back in the pool)."""
+def fake_idyn(server: FakeAPIServer) -> Iterator[DynamicClient]:
     with DynamicClient.for_config(server.config()) as client:
         yield client
 
 
 def test_threads_informer_syncs_then_delivers_add_update_delete(
-    server: FakeAPIServer, dyn: DynamicClient, idyn: DynamicClient
+    backend: Backend, dyn: DynamicClient, idyn: DynamicClient
 ) -> None:
-    pods = dyn.resource(PODS, namespaced=True).namespace("default")
-    pods.create(pod("a"))
-    pods.create(pod("b"))
-    factory = DynamicSharedInformerFactory(idyn)
+    ns = backend.namespace
+    pods = dyn.resource(PODS, namespaced=True).namespace(ns)
+    pods.create(pod("a", ns))
+    pods.create(pod("b", ns))
+    factory = DynamicSharedInformerFactory(idyn, namespace=ns)
     informer = factory.for_resource(PODS).informer()
     rec = Recorder()
     registration = informer.add_event_handler(rec)
@@ -55,29 +76,30 @@ def test_threads_informer_syncs_then_delivers_add_update_delete(
         assert factory.wait_for_cache_sync(10) == {PODS: True}
         wait_until(registration.has_synced)
         assert sorted(rec.snapshot()) == [("add", "a", True), ("add", "b", True)]
-        assert sorted(informer.get_store().list_keys()) == ["default/a", "default/b"]
-        created = pods.create(pod("c"))
+        assert sorted(informer.get_store().list_keys()) == [f"{ns}/a", f"{ns}/b"]
+        created = pods.create(pod("c", ns))
         updated = pods.patch("a", {"metadata": {"labels": {"x": "1"}}})
         pods.delete("b")
         wait_until(lambda: rec.has("delete", "b") and rec.has("add", "c") and rec.has("update", "a"))
         assert ("add", "c", False) in rec.snapshot()
         assert ("delete", "b", False) in rec.snapshot()
         store = informer.get_store()
-        assert store.get_by_key("default/a")["metadata"]["labels"] == {"x": "1"}
-        assert store.get_by_key("default/b") is None
-        assert store.get_by_key("default/c")["metadata"]["resourceVersion"] == created["metadata"]["resourceVersion"]
+        assert store.get_by_key(f"{ns}/a")["metadata"]["labels"] == {"x": "1"}
+        assert store.get_by_key(f"{ns}/b") is None
+        assert store.get_by_key(f"{ns}/c")["metadata"]["resourceVersion"] == created["metadata"]["resourceVersion"]
         assert int(informer.last_sync_resource_version) >= int(updated["metadata"]["resourceVersion"])
     finally:
         factory.shutdown()
 
 
-def test_asyncio_informer_syncs_then_delivers_events(server: FakeAPIServer, dyn: DynamicClient) -> None:
-    pods = dyn.resource(PODS, namespaced=True).namespace("default")
-    pods.create(pod("a"))
+def test_asyncio_informer_syncs_then_delivers_events(backend: Backend, dyn: DynamicClient) -> None:
+    ns = backend.namespace
+    pods = dyn.resource(PODS, namespaced=True).namespace(ns)
+    pods.create(pod("a", ns))
 
     async def main() -> None:
-        async with AsyncDynamicClient.for_config(server.config()) as adyn:
-            factory = AsyncDynamicSharedInformerFactory(adyn, namespace="default")
+        async with AsyncDynamicClient.for_config(backend.config()) as adyn:
+            factory = AsyncDynamicSharedInformerFactory(adyn, namespace=ns)
             informer = factory.for_resource(PODS).informer()
             seen: list[tuple[str, str]] = []
 
@@ -91,11 +113,11 @@ def test_asyncio_informer_syncs_then_delivers_events(server: FakeAPIServer, dyn:
             try:
                 assert await factory.wait_for_cache_sync(10) == {PODS: True}
                 await await_until(lambda: ("add", "a") in seen)
-                async_pods = adyn.resource(PODS, namespaced=True).namespace("default")
-                await async_pods.create(pod("b"))
+                async_pods = adyn.resource(PODS, namespaced=True).namespace(ns)
+                await async_pods.create(pod("b", ns))
                 await async_pods.delete("a")
                 await await_until(lambda: ("add", "b") in seen and ("delete", "a") in seen)
-                assert informer.get_store().list_keys() == ["default/b"]
+                assert informer.get_store().list_keys() == [f"{ns}/b"]
             finally:
                 await factory.shutdown()
 
@@ -103,11 +125,11 @@ def test_asyncio_informer_syncs_then_delivers_events(server: FakeAPIServer, dyn:
 
 
 def test_watch_list_streams_the_initial_state_without_a_list(
-    server: FakeAPIServer, dyn: DynamicClient, idyn: DynamicClient
+    backend: Backend, dyn: DynamicClient, idyn: DynamicClient, log: ClientLog
 ) -> None:
-    dyn.resource(PODS, namespaced=True).namespace("default").create(pod("a"))
-    log = RequestLog(server)
-    factory = DynamicSharedInformerFactory(idyn)
+    ns = backend.namespace
+    dyn.resource(PODS, namespaced=True).namespace(ns).create(pod("a", ns))
+    factory = DynamicSharedInformerFactory(idyn, namespace=ns)
     informer = factory.for_resource(PODS).informer()
     factory.start()
     try:
@@ -117,14 +139,15 @@ def test_watch_list_streams_the_initial_state_without_a_list(
         assert param(requests[0], "sendInitialEvents") == "true"
         assert param(requests[0], "resourceVersionMatch") == "NotOlderThan"
         assert param(requests[0], "allowWatchBookmarks") == "true"
-        assert informer.get_store().list_keys() == ["default/a"]
+        assert informer.get_store().list_keys() == [f"{ns}/a"]
     finally:
         factory.shutdown()
 
 
 def test_watch_list_refused_falls_back_to_list_then_watch(
-    server: FakeAPIServer, dyn: DynamicClient, idyn: DynamicClient
+    server: FakeAPIServer, fake_dyn: DynamicClient, fake_idyn: DynamicClient
 ) -> None:
+    dyn, idyn = fake_dyn, fake_idyn
     dyn.resource(PODS, namespaced=True).namespace("default").create(pod("a"))
     log = RequestLog(server)
     # A non-retryable refusal of the streaming request (no Retry-After, so the REST layer does not retry it).
@@ -146,8 +169,9 @@ def test_watch_list_refused_falls_back_to_list_then_watch(
 
 
 def test_clean_close_rewatches_from_the_last_rv_without_relisting(
-    server: FakeAPIServer, dyn: DynamicClient, idyn: DynamicClient
+    server: FakeAPIServer, fake_dyn: DynamicClient, fake_idyn: DynamicClient
 ) -> None:
+    dyn, idyn = fake_dyn, fake_idyn
     pods = dyn.resource(PODS, namespaced=True).namespace("default")
     factory = DynamicSharedInformerFactory(idyn)
     informer = factory.for_resource(PODS).informer()
@@ -173,8 +197,9 @@ def test_clean_close_rewatches_from_the_last_rv_without_relisting(
 
 
 def test_410_on_rewatch_relists_and_announces_what_vanished_as_tombstones(
-    server: FakeAPIServer, dyn: DynamicClient, idyn: DynamicClient
+    server: FakeAPIServer, fake_dyn: DynamicClient, fake_idyn: DynamicClient
 ) -> None:
+    dyn, idyn = fake_dyn, fake_idyn
     pods = dyn.resource(PODS, namespaced=True).namespace("default")
     pods.create(pod("gone"))
     factory = DynamicSharedInformerFactory(idyn)
@@ -206,12 +231,13 @@ def test_410_on_rewatch_relists_and_announces_what_vanished_as_tombstones(
 
 
 def test_handler_added_after_start_gets_the_cache_as_initial_adds(
-    server: FakeAPIServer, dyn: DynamicClient, idyn: DynamicClient
+    backend: Backend, dyn: DynamicClient, idyn: DynamicClient
 ) -> None:
-    pods = dyn.resource(PODS, namespaced=True).namespace("default")
-    pods.create(pod("a"))
-    pods.create(pod("b"))
-    factory = DynamicSharedInformerFactory(idyn)
+    ns = backend.namespace
+    pods = dyn.resource(PODS, namespaced=True).namespace(ns)
+    pods.create(pod("a", ns))
+    pods.create(pod("b", ns))
+    factory = DynamicSharedInformerFactory(idyn, namespace=ns)
     informer = factory.for_resource(PODS).informer()
     factory.start()
     try:
@@ -220,7 +246,7 @@ def test_handler_added_after_start_gets_the_cache_as_initial_adds(
         registration = informer.add_event_handler(late)
         wait_until(registration.has_synced)
         assert sorted(late.snapshot()) == [("add", "a", True), ("add", "b", True)]
-        pods.create(pod("c"))
+        pods.create(pod("c", ns))
         wait_until(lambda: late.has("add", "c"))
         assert late.snapshot()[-1] == ("add", "c", False)
     finally:
@@ -228,49 +254,46 @@ def test_handler_added_after_start_gets_the_cache_as_initial_adds(
 
 
 def test_lister_reads_the_cache_without_requests_after_sync(
-    server: FakeAPIServer, dyn: DynamicClient, idyn: DynamicClient
+    backend: Backend, dyn: DynamicClient, idyn: DynamicClient, log: ClientLog
 ) -> None:
+    ns, other = backend.namespace, backend.new_namespace()
+    web = f"web-{ns}"  # unique to this test: the informer watches every namespace of a shared server
     pods = dyn.resource(PODS, namespaced=True)
-    for name, ns, app in (
-        ("w1", "default", "web"),
-        ("w2", "default", "web"),
-        ("d", "default", "db"),
-        ("w3", "kube-system", "web"),
-    ):
-        pods.namespace(ns).create(pod(name, ns, app=app))
+    for name, where, app in (("w1", ns, web), ("w2", ns, web), ("d", ns, "db"), ("w3", other, web)):
+        pods.namespace(where).create(pod(name, where, app=app))
     factory = DynamicSharedInformerFactory(idyn)
     generic = factory.for_resource(PODS)
     factory.start()
     try:
         assert factory.wait_for_cache_sync(10)[PODS]
-        log = RequestLog(server)
+        mark = log.mark()
         lister = generic.lister()
-        web = lister.namespaced("default").list(labels.parse("app=web"))
-        assert sorted(p["metadata"]["name"] for p in web) == ["w1", "w2"]
-        assert len(lister.list(labels.parse("app in (web)"))) == 3
-        assert lister.namespaced("default").get("d")["metadata"]["labels"] == {"app": "db"}
+        found = lister.namespaced(ns).list(labels.parse(f"app={web}"))
+        assert sorted(p["metadata"]["name"] for p in found) == ["w1", "w2"]
+        assert len(lister.list(labels.parse(f"app in ({web})"))) == 3
+        assert lister.namespaced(ns).get("d")["metadata"]["labels"] == {"app": "db"}
         with pytest.raises(Exception, match='pods "nope" not found'):
-            lister.namespaced("default").get("nope")
-        assert log.all() == []
+            lister.namespaced(ns).get("nope")
+        assert log.since(mark) == []
     finally:
         factory.shutdown()
 
 
-def test_metadata_informer_caches_partial_object_metadata(server: FakeAPIServer, dyn: DynamicClient) -> None:
-    pods = dyn.resource(PODS, namespaced=True).namespace("default")
-    pods.create(pod("a", app="web"))
-    log = RequestLog(server)
-    with RESTClient.for_config(server.config()) as rest:
-        factory = MetadataSharedInformerFactory(rest)
+def test_metadata_informer_caches_partial_object_metadata(backend: Backend, dyn: DynamicClient, log: ClientLog) -> None:
+    ns = backend.namespace
+    pods = dyn.resource(PODS, namespaced=True).namespace(ns)
+    pods.create(pod("a", ns, app="web"))
+    with RESTClient.for_config(log.config(backend.config())) as rest:
+        factory = MetadataSharedInformerFactory(rest, namespace=ns)
         informer = factory.for_resource(PODS).informer()
         rec = Recorder()
         informer.add_event_handler(rec)
         factory.start()
         try:
             assert factory.wait_for_cache_sync(10)[PODS]
-            pods.create(pod("b"))
+            pods.create(pod("b", ns))
             wait_until(lambda: rec.has("add", "b"))
-            cached = informer.get_store().get_by_key("default/a")
+            cached = informer.get_store().get_by_key(f"{ns}/a")
             assert cached["kind"] == "PartialObjectMetadata" and cached["apiVersion"] == "meta.k8s.io/v1"
             assert "spec" not in cached and cached["metadata"]["labels"] == {"app": "web"}
             first = log.reads(0, "pods")[0]
@@ -306,14 +329,15 @@ def test_stalled_watch_is_abandoned_after_the_read_timeout_and_rewatched_without
             client.close()
 
 
-def test_typed_informers_of_the_generated_clientset(server: FakeAPIServer) -> None:
+def test_typed_informers_of_the_generated_clientset(backend: Backend) -> None:
     kubeapi = pytest.importorskip("kubeapi", reason="the generated kubeapi package is not importable")
     from kubeapi.core.v1 import Pod
     from kubeapi.informers import AsyncSharedInformerFactory, SharedInformerFactory
 
-    cs = kubeapi.Clientset.for_config(server.config())
-    cs.core_v1.pods("default").create(Pod.from_dict(pod("typed", app="web")))
-    factory = SharedInformerFactory(cs)
+    ns = backend.namespace
+    cs = kubeapi.Clientset.for_config(backend.config())
+    cs.core_v1.pods(ns).create(Pod.from_dict(pod("typed", ns, app="web")))
+    factory = SharedInformerFactory(cs, namespace=ns)
     pods = factory.core_v1.pods()
     seen: list[str] = []
     pods.informer().add_event_handler(on_add=lambda obj, _initial: seen.append(type(obj).__name__))
@@ -321,14 +345,14 @@ def test_typed_informers_of_the_generated_clientset(server: FakeAPIServer) -> No
     try:
         assert factory.wait_for_cache_sync(10) == {PODS: True}
         wait_until(lambda: seen == ["Pod"])
-        (cached,) = pods.lister().pods("default").list(labels.parse("app=web"))
+        (cached,) = pods.lister().pods(ns).list(labels.parse("app=web"))
         assert isinstance(cached, Pod) and cached.to_dict()["metadata"]["name"] == "typed"
     finally:
         factory.shutdown()
 
     async def main() -> None:
-        async with kubeapi.AsyncClientset.for_config(server.config()) as acs:
-            afactory = AsyncSharedInformerFactory(acs)
+        async with kubeapi.AsyncClientset.for_config(backend.config()) as acs:
+            afactory = AsyncSharedInformerFactory(acs, namespace=ns)
             apods = afactory.core_v1.pods()
             apods.informer()
             afactory.start()

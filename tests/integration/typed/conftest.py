@@ -10,9 +10,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from backends import Backend
 from typed_helpers import CERT_MANAGER_CRD, WIDGETS_CRD, CRDPackages, Scenario, run_scenario
-
-from kubeclient.testing import FakeAPIServer
 
 KUBEGEN = Path(sys.executable).parent / "kubegen"
 # Names no other test package uses, so a session importing several generated packages never mixes them up.
@@ -21,10 +20,11 @@ CERT_MANAGER_PACKAGE = "typed_certmanager"
 
 
 @pytest.fixture(params=["sync", "async"])
-def run(request: pytest.FixtureRequest, kube_fake: FakeAPIServer) -> Callable[[Scenario], None]:
-    """Runs a scenario against a fresh fake server with `Clientset` (sync) or `AsyncClientset` (async)."""
+def run(request: pytest.FixtureRequest, backend: Backend) -> Callable[[Scenario], None]:
+    """Runs a scenario against the backend (the fake server or the real control plane) with `Clientset` (sync) or
+    `AsyncClientset` (async)."""
     is_async = request.param == "async"
-    return lambda scenario: run_scenario(kube_fake, is_async, scenario)
+    return lambda scenario: run_scenario(backend, is_async, scenario)
 
 
 @pytest.fixture(scope="session")

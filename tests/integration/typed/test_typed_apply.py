@@ -115,11 +115,12 @@ def test_conflict_force_and_extract(run: Run) -> None:
 
         # A status manager is extracted through its subresource.
         status = apps_ac.Deployment("web", ns).with_status(
-            apps_ac.DeploymentStatusApplyConfiguration().with_ready_replicas(1)
+            apps_ac.DeploymentStatusApplyConfiguration().with_replicas(1).with_ready_replicas(1)
         )
         after = await k(deployments.apply_status(status, field_manager="controller"))
         assert apps_ac.extract_deployment(after, "controller", subresource="status").to_dict()["status"] == {
-            "readyReplicas": 1
+            "readyReplicas": 1,
+            "replicas": 1,
         }
         assert "status" not in apps_ac.extract_deployment(after, "controller").to_dict()
 

@@ -156,12 +156,22 @@ def test_namespace_verbs_status_and_finalize(run: Run) -> None:
             resource_version=finalized.metadata.resource_version,
             timeout_seconds=5,
         )
-        terminating = await k(namespaces.delete(name, propagation_policy="Foreground"))
+        terminating = await k(namespaces.delete(name, propagation_policy="Background"))
         assert terminating is None  # delete answers nothing typed: client-go's Delete returns only an error
-        assert k.recorder.last("DELETE").json() == {"propagationPolicy": "Foreground"}
-        events = await k.events(watch, 2)
-        assert [e.type for e in events] == ["MODIFIED", "DELETED"]
-        assert events[0].object.status.phase == "Terminating" and of_type(events[1].object, Namespace)
+        assert k.recorder.last("DELETE").json() == {"propagationPolicy": "Background"}
+        events = await k.events(watch, 1)
+        assert [e.type for e in events] == ["MODIFIED"] and events[0].object.status.phase == "Terminating"
+        if k.backend.is_real:
+            # No namespace controller on a bare control plane: its last step, deleting the emptied namespace whose
+            # spec.finalizers are already gone, is ours.
+            await k(namespaces.delete(name))
+        after = namespaces.watch(
+            field_selector=f"metadata.name={name}",
+            resource_version=events[0].object.metadata.resource_version,
+            timeout_seconds=5,
+        )
+        events = await k.events(after, 1)
+        assert [e.type for e in events] == ["DELETED"] and of_type(events[0].object, Namespace)
 
         async def gone() -> bool:
             try:

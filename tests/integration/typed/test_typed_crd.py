@@ -124,7 +124,8 @@ def test_widget_verbs(run: Run, crd_packages: CRDPackages) -> None:
         assert [e.type for e in events] == ["MODIFIED", "MODIFIED"]
         assert all(of_type(e.object, models.Widget) for e in events)
 
-        await k(widgets.delete("w1", propagation_policy="Foreground"))
+        # Background: Foreground would wait on a garbage collector, which a bare control plane lacks.
+        await k(widgets.delete("w1", propagation_policy="Background"))
         with pytest.raises(errors.NotFoundError):
             await k(widgets.get("w1"))
         await k(widgets.delete_collection(label_selector="app=w"))

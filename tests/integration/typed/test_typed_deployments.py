@@ -16,6 +16,7 @@ from kubeapi.core.v1.models import Container, PodSpec, PodTemplateSpec
 from kubeapi.meta.v1 import applyconfigs as meta_ac
 from kubeapi.meta.v1.models import LabelSelector, ObjectMeta
 from kubeclient.errors import ConflictError, NotFoundError
+from kubeclient.model import UNSET
 
 Run = Callable[[Scenario], None]
 
@@ -128,7 +129,10 @@ def test_verbs(run: Run) -> None:
         await k(deployments.delete_collection(label_selector="tier=web"))
         sent = k.recorder.last("DELETE")
         assert (sent.path, sent.query) == (base, (("labelSelector", "tier=web"),))
-        assert (await k(deployments.list())).items == []
+        left = [(d.metadata.name, d.metadata.finalizers) for d in (await k(deployments.list())).items]
+        # With no garbage collector on a bare control plane, the orphan finalizer is never taken off; the fake
+        # finishes the deletion as the collector would.
+        assert left == ([("web", ["orphan"])] if k.backend.is_real else [])
 
     run(scenario)
 
@@ -163,7 +167,7 @@ def test_scale_subresource(run: Run) -> None:
         patched = await k(
             deployments.patch_scale("web", [{"op": "replace", "path": "/spec/replicas", "value": 0}], "json")
         )
-        assert not patched.spec.replicas  # ScaleSpec.replicas is omitempty: kube-apiserver leaves 0 out
+        assert patched.spec.replicas is UNSET  # autoscaling/v1 omits a zero spec.replicas
         assert (await k(deployments.get("web"))).spec.replicas == 0
 
         with pytest.raises(NotFoundError):

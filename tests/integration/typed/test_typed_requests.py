@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from backends import Backend
 from typed_helpers import ACCEPT, Kube, Recorder, Scenario, client_config, of_type, pod, sync_transport
 
 from kubeapi import Clientset
@@ -16,7 +17,6 @@ from kubeapi.core.v1.models import ConfigMap, Pod
 from kubeapi.meta.v1.models import ObjectMeta
 from kubeclient.errors import ExpiredError
 from kubeclient.rest.request import RequestError
-from kubeclient.testing import FakeAPIServer
 
 Run = Callable[[Scenario], None]
 
@@ -200,7 +200,7 @@ def test_list_all_falls_back_to_a_full_list_when_the_continue_token_expires(run:
         assert [p.metadata.name for p in first_page] == ["p0", "p1"]
         # History moves past the token's resourceVersion: the next page answers 410 Expired.
         await k(pods.create(pod("p5")))
-        k.server.faults.compact()
+        k.backend.fake_server("compacting history on demand").faults.compact()
         rest = await k.collect(items)
         assert [p.metadata.name for p in rest] == ["p2", "p3", "p4", "p5"]  # no duplicates of the first page
         pages = k.recorder.sent
@@ -216,14 +216,14 @@ def test_list_all_falls_back_to_a_full_list_when_the_continue_token_expires(run:
     run(scenario)
 
 
-def test_recording_transport_keeps_tls_verification(kube_fake: FakeAPIServer) -> None:
+def test_recording_transport_keeps_tls_verification(backend: Backend) -> None:
     """The wrapper verifies the server with the Config's CA; without it the handshake fails."""
-    cfg = client_config(kube_fake)
+    cfg = client_config(backend)
     recorder = Recorder()
     with Clientset.for_config(cfg, transport=sync_transport(cfg, recorder)) as cs:
         default: Any = cs.core_v1.namespaces().get("default")
         assert default.metadata.name == "default" and recorder.only().path == "/api/v1/namespaces/default"
-    untrusted = httpx.HTTPTransport()  # system trust store only: the fake's throw-away CA is not in it
+    untrusted = httpx.HTTPTransport()  # system trust store only: the server's throw-away CA is not in it
     with (
         Clientset.for_config(cfg, transport=untrusted) as cs,
         pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"),

@@ -22,14 +22,14 @@ from urllib.parse import unquote
 
 import httpx
 import yaml
+from backends import Backend
 
 from kubeapi import AsyncClientset, Clientset
 from kubeapi.apiextensions.v1.models import CustomResourceDefinition
 from kubeapi.core.v1.models import Container, Namespace, Pod, PodSpec, ResourceRequirements
 from kubeapi.meta.v1.models import ObjectMeta
 from kubeclient.config import Config
-from kubeclient.errors import NotFoundError
-from kubeclient.testing import FakeAPIServer
+from kubeclient.errors import AlreadyExistsError, NotFoundError
 from kubeclient.watch import WatchEvent
 
 REPO = Path(__file__).resolve().parents[3]
@@ -140,11 +140,9 @@ class AsyncRecordingTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-def client_config(server: FakeAPIServer) -> Config:
-    cfg = server.config()
+def client_config(backend: Backend) -> Config:
     # The client-side limiter (5 qps) would only slow the scenarios down; watches are never throttled anyway.
-    cfg.qps = -1
-    return cfg
+    return backend.config(qps=-1)
 
 
 def sync_transport(cfg: Config, recorder: Recorder) -> RecordingTransport:
@@ -162,9 +160,10 @@ class Kube:
     """One flavor of the typed clientset (`cs`) over a recording transport, plus what scenarios need."""
 
     is_async: bool
-    server: FakeAPIServer
+    backend: Backend
     cs: Any  # Clientset | AsyncClientset: the scenarios are shared, their calls differ only by `await k(...)`
     recorder: Recorder
+    namespaces: list[str] = field(default_factory=list)  # made by namespace(), emptied after a real-server run
 
     async def __call__(self, value: Any) -> Any:
         """The result of a typed-client call: awaited on asyncio, as returned when sync."""
@@ -214,10 +213,26 @@ class Kube:
     async def read(self, response: httpx.Response) -> bytes:
         return await response.aread() if self.is_async else response.read()
 
+    async def read_some(self, response: httpx.Response, size: int) -> bytes:
+        """Up to about `size` bytes of a streamed body, or all of a shorter one (a followed log never ends)."""
+        out = b""
+        if self.is_async:
+            async for chunk in response.aiter_bytes():
+                out += chunk
+                if len(out) >= size:
+                    break
+        else:
+            for chunk in response.iter_bytes():
+                out += chunk
+                if len(out) >= size:
+                    break
+        return out
+
     async def namespace(self, prefix: str = "typed") -> str:
         """A fresh namespace, so scenarios never depend on what else the server holds."""
         name = f"{prefix}-{secrets.token_hex(3)}"
         await self(self.cs.core_v1.namespaces().create(Namespace(metadata=ObjectMeta(name=name))))
+        self.namespaces.append(name)
         return name
 
     async def eventually(self, check: Callable[[], Awaitable[bool]], what: str) -> None:
@@ -237,20 +252,26 @@ def of_type(value: object, cls: type[Any]) -> bool:
     return isinstance(value, cls)
 
 
-def run_scenario(server: FakeAPIServer, is_async: bool, scenario: Scenario) -> None:
+def run_scenario(backend: Backend, is_async: bool, scenario: Scenario) -> None:
     """Build the clientset of the flavor over a recording transport, run the scenario on asyncio, close it."""
 
     async def main() -> None:
-        cfg = client_config(server)
+        cfg = client_config(backend)
         recorder = Recorder()
         if is_async:
             async with AsyncClientset.for_config(cfg, transport=async_transport(cfg, recorder)) as acs:
-                await scenario(Kube(True, server, acs, recorder))
+                await scenario(Kube(True, backend, acs, recorder, made))
         else:
             with Clientset.for_config(cfg, transport=sync_transport(cfg, recorder)) as cs:
-                await scenario(Kube(False, server, cs, recorder))
+                await scenario(Kube(False, backend, cs, recorder, made))
 
-    asyncio.run(main())
+    made: list[str] = []
+    try:
+        asyncio.run(main())
+    finally:
+        if backend.plane is not None:
+            for namespace in made:
+                backend.plane.drop_namespace(namespace)
 
 
 def pod(
@@ -282,7 +303,11 @@ async def install_crds(k: Kube, manifest: Path) -> list[str]:
     for doc in yaml.safe_load_all(manifest.read_text()):
         if not doc:
             continue
-        created = await k(crds.create(CustomResourceDefinition.from_dict(doc)))
+        try:
+            created = await k(crds.create(CustomResourceDefinition.from_dict(doc)))
+        except AlreadyExistsError:
+            # The real control plane lives for the whole session: an earlier test installed the same manifest.
+            created = await k(crds.get(doc["metadata"]["name"]))
         assert of_type(created, CustomResourceDefinition)
         names.append(created.metadata.name)
         spec = created.spec

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kubeclient.apidocs import APIDocuments, openapi_file_name
+from kubeclient.apidocs import APIDocuments, DocumentError, openapi_file_name
 from kubeclient.config import Config
 from kubeclient.errors import StatusError
 from kubegen.ir import build_ir
@@ -120,3 +120,38 @@ def test_server_errors_surface_as_status_errors() -> None:
     with pytest.raises(StatusError) as info:
         fetch_cluster(_config(), transport=httpx.MockTransport(deny))
     assert "secret-token" not in str(info.value)
+
+
+class LateServer(Server):
+    """A server whose OpenAPI index lists apps/v1 only from the `publish_after`-th index read on, as kube-apiserver
+    publishes a new CRD's document a few seconds after discovery lists it."""
+
+    def __init__(self, publish_after: int) -> None:
+        super().__init__(aggregated=True)
+        self.publish_after = publish_after
+        self.index_reads = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        answer = super().__call__(request)
+        if request.url.path != "/openapi/v3":
+            return answer
+        self.index_reads += 1
+        if self.index_reads >= self.publish_after:
+            return answer
+        paths = dict(json.loads(answer.content)["paths"])
+        del paths["apis/apps/v1"]
+        return httpx.Response(200, json={"paths": paths})
+
+
+def test_a_group_version_not_yet_in_the_openapi_index_is_waited_for() -> None:
+    server = LateServer(publish_after=3)
+    said: list[str] = []
+    fetched = fetch_cluster(_config(), transport=httpx.MockTransport(server), groups=["apps"], progress=said.append)
+    assert server.index_reads == 3 and "apis/apps/v1" in fetched.openapi_v3
+    assert said.count("waiting for the OpenAPI v3 document of apis/apps/v1") == 1
+
+
+def test_a_group_version_never_published_is_a_clear_error() -> None:
+    server = LateServer(publish_after=10**6)
+    with pytest.raises(DocumentError, match=r"discovery serves apis/apps/v1 but the OpenAPI v3 index has no document"):
+        fetch_cluster(_config(), transport=httpx.MockTransport(server), groups=["apps"], openapi_wait=0.3)

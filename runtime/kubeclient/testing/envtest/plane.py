@@ -356,13 +356,21 @@ class ControlPlane:
         with DynamicClient.for_config(self.config()) as dyn:
             namespaces = dyn.resource(GVR("", "v1", "namespaces"), namespaced=False)
             namespaces.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
-            try:
-                yield name
-            finally:
-                if self.running:
-                    self.empty_namespace(name)
-                    with contextlib.suppress(StatusError):
-                        namespaces.delete(name)
+        try:
+            yield name
+        finally:
+            if self.running:
+                self.drop_namespace(name)
+
+    def drop_namespace(self, namespace: str) -> None:
+        """Empty `namespace` and ask for its deletion, without waiting: with no namespace controller it stays
+        Terminating (and refuses new content)."""
+        from kubeclient.dynamic import DynamicClient
+        from kubeclient.schema import GVR
+
+        self.empty_namespace(namespace)
+        with DynamicClient.for_config(self.config()) as dyn, contextlib.suppress(StatusError):
+            dyn.resource(GVR("", "v1", "namespaces"), namespaced=False).delete(namespace)
 
     def empty_namespace(self, namespace: str) -> None:
         """Delete every object of every namespaced resource in `namespace` that can be deleted as a collection
