@@ -4,7 +4,6 @@ what it sees, and waiting."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import threading
 from collections.abc import Callable
