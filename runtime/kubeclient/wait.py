@@ -24,7 +24,7 @@ import random
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from kubeclient.errors import is_not_found
@@ -83,46 +83,62 @@ class Backoff:
 
     def waits(self, rng: random.Random | None = None) -> Iterator[float]:
         """The successive `Step()` values; infinite, the caller stops after `steps` tries."""
-        b = self
+        state = _BackoffState(self, rng)
         while True:
-            if b.steps < 1:
-                yield jitter(b.duration, b.jitter, rng) if b.jitter > 0 else b.duration
-                continue
-            duration = b.duration
-            steps = b.steps - 1
-            nxt = b.duration * b.factor if b.factor != 0 else b.duration
-            if b.cap is not None and b.cap > 0 and nxt > b.cap:
-                nxt, steps = b.cap, 0
-            b = replace(b, duration=nxt, steps=steps)
-            yield jitter(duration, b.jitter, rng) if b.jitter > 0 else duration
+            yield state.step()
+
+
+class _BackoffState:
+    """The mutable Backoff of apimachinery: `step()` consumes a step and returns the wait."""
+
+    def __init__(self, backoff: Backoff, rng: random.Random | None = None) -> None:
+        self.duration = backoff.duration
+        self.steps = backoff.steps
+        self.factor = backoff.factor
+        self.jitter = backoff.jitter
+        self.cap = backoff.cap
+        self.rng = rng
+
+    def step(self) -> float:
+        if self.steps < 1:
+            return jitter(self.duration, self.jitter, self.rng) if self.jitter > 0 else self.duration
+        self.steps -= 1
+        duration = self.duration
+        if self.factor != 0:
+            self.duration *= self.factor
+            if self.cap is not None and self.cap > 0 and self.duration > self.cap:
+                self.duration, self.steps = self.cap, 0
+        return jitter(duration, self.jitter, self.rng) if self.jitter > 0 else duration
 
 
 def exponential_backoff(backoff: Backoff, condition: Callable[[], T], *, what: str = "the condition") -> T:
-    """apimachinery wait.ExponentialBackoff: call `condition` up to `backoff.steps` times (at least once), waiting
-    the backoff's steps between calls, until it returns a true value, which is returned. Errors propagate; running
-    out of steps raises WaitTimeoutError."""
-    waits = backoff.waits()
+    """apimachinery wait.ExponentialBackoff: call `condition` while the backoff has steps, waiting a step between
+    calls, until it returns a true value, which is returned (a cap reached ends the steps, as in Go). Errors
+    propagate; running out of steps raises WaitTimeoutError."""
+    state = _BackoffState(backoff)
     last: T | None = None
-    for attempt in range(max(backoff.steps, 1)):
+    while state.steps > 0:
         last = condition()
         if last:
             return last
-        if attempt + 1 < backoff.steps:
-            time.sleep(next(waits))
+        if state.steps == 1:
+            break
+        time.sleep(state.step())
     raise WaitTimeoutError(what, None, repr(last))
 
 
 async def async_exponential_backoff(
     backoff: Backoff, condition: Callable[[], Awaitable[T]], *, what: str = "the condition"
 ) -> T:
-    waits = backoff.waits()
+    state = _BackoffState(backoff)
     last: T | None = None
-    for attempt in range(max(backoff.steps, 1)):
+    while state.steps > 0:
         last = await condition()
         if last:
             return last
-        if attempt + 1 < backoff.steps:
-            await asyncio.sleep(next(waits))
+        if state.steps == 1:
+            break
+        await asyncio.sleep(state.step())
     raise WaitTimeoutError(what, None, repr(last))
 
 

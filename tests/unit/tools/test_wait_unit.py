@@ -37,6 +37,11 @@ def test_exponential_backoff_tries_steps_times() -> None:
         wait.exponential_backoff(wait.Backoff(duration=0.001, factor=2, steps=3), never)
     assert len(calls) == 3
     assert wait.exponential_backoff(wait.Backoff(steps=2), lambda: "yes") == "yes"
+    # Reaching the cap ends the steps (apimachinery's Step() sets Steps to 0 there): one try, one wait, no more.
+    calls.clear()
+    with pytest.raises(wait.WaitTimeoutError):
+        wait.exponential_backoff(wait.Backoff(duration=0.001, factor=10, steps=10, cap=0.005), never)
+    assert len(calls) == 1
 
 
 POD: dict[str, Any] = {
