@@ -76,6 +76,7 @@ class Document:
 
     source: str
     obj: dict[str, Any]
+    problem: str = ""  # why the document cannot be sent (not an object, no kind...); its result is `failed`
 
     @property
     def gvk(self) -> GVK:
@@ -136,24 +137,25 @@ def _expand(item: Any, where: str) -> list[Document]:
     if item is None:
         return []  # an empty document between two `---`
     if not isinstance(item, dict):
-        raise ManifestError(f"{where}: a document must be an object, not {type(item).__name__}")
+        return [Document(where, {}, f"{where}: a document must be an object, not {type(item).__name__}")]
     kind = str(item.get("kind", ""))
     if kind.endswith("List") and isinstance(item.get("items"), list):
         return [d for j, sub in enumerate(item["items"]) for d in _expand(sub, f"{where}.items[{j}]")]
     missing = [k for k in ("apiVersion", "kind") if not item.get(k)]
-    if not (item.get("metadata") or {}).get("name") and not (item.get("metadata") or {}).get("generateName"):
-        missing.append("metadata.name")
-    if missing:
-        raise ManifestError(f"{where}: the object has no {', '.join(missing)}")
-    return [Document(where, item)]
+    if not (item.get("metadata") or {}).get("name"):
+        missing.append("metadata.name")  # server-side apply names its object: generateName cannot be applied
+    problem = f"{where}: the object has no {', '.join(missing)}" if missing else ""
+    return [Document(where, item, problem)]
 
 
 def _is_text(source: str) -> bool:
     return "\n" in source or source.lstrip().startswith(("{", "[", "apiVersion:", "kind:", "---"))
 
 
-def load(sources: Source | Iterable[Source]) -> list[Document]:
-    """The objects of files, directories and manifest text, in order (see the module docstring)."""
+def load(sources: Source | Iterable[Source], *, strict: bool = True) -> list[Document]:
+    """The objects of files, directories and manifest text, in order (see the module docstring). A document that is
+    not an object with apiVersion, kind and metadata.name raises ManifestError, or with `strict=False` comes back
+    with its `problem` set. Unreadable files and YAML/JSON syntax errors always raise."""
     if isinstance(sources, (str, os.PathLike)):
         sources = [sources]
     out: list[Document] = []
@@ -170,7 +172,16 @@ def load(sources: Source | Iterable[Source]) -> list[Document]:
             raise ManifestError(f"{path}: no such file or directory")
         for f in files:
             out.extend(_documents_of(f.read_text(encoding="utf-8"), str(f)))
+    if strict:
+        for doc in out:
+            if doc.problem:
+                raise ManifestError(doc.problem)
     return out
+
+
+def _check(doc: Document) -> None:
+    if doc.problem:
+        raise ManifestError(doc.problem)
 
 
 def ordered(documents: Sequence[Document]) -> list[Document]:
@@ -305,7 +316,7 @@ def apply(
     wait_timeout: float = 60.0,
 ) -> list[Result]:
     """Server-side apply every object of `sources` (see the module docstring); one Result per object."""
-    documents = ordered(load(sources))
+    documents = ordered(load(sources, strict=False))
     session = _Session(cfg, wait_timeout=wait_timeout)
     results: list[Result] = []
     try:
@@ -332,6 +343,7 @@ def _apply_one(
 ) -> Result:
     result = Result(doc, "failed")
     try:
+        _check(doc)
         mapping = session.mapping(doc.gvk)
         result.resource, result.kind_label = _resource_label(mapping), _singular(mapping, doc.gvk.kind)
         ns = _target_namespace(doc, mapping, namespace, session.cfg.namespace)
@@ -371,13 +383,14 @@ def delete(
     stop_on_error: bool = False,
 ) -> list[Result]:
     """Delete every object of `sources`, in the reverse of the apply order; one Result per object."""
-    documents = list(reversed(ordered(load(sources))))
+    documents = list(reversed(ordered(load(sources, strict=False))))
     session = _Session(cfg, wait_timeout=0)
     results: list[Result] = []
     try:
         for doc in documents:
             result = Result(doc, "failed")
             try:
+                _check(doc)
                 mapping = session.mapping(doc.gvk)
                 result.resource, result.kind_label = _resource_label(mapping), _singular(mapping, doc.gvk.kind)
                 result.namespace = _target_namespace(doc, mapping, namespace, cfg.namespace)
@@ -466,7 +479,7 @@ async def async_apply(
     wait_timeout: float = 60.0,
 ) -> list[Result]:
     """`apply` on asyncio (files are read before the first request)."""
-    documents = ordered(load(sources))
+    documents = ordered(load(sources, strict=False))
     session = _AsyncSession(cfg, wait_timeout=wait_timeout)
     results: list[Result] = []
     try:
@@ -481,6 +494,7 @@ async def async_apply(
                     session.mapper = None
             result = Result(doc, "failed")
             try:
+                _check(doc)
                 mapping = await session.mapping(doc.gvk)
                 result.resource, result.kind_label = _resource_label(mapping), _singular(mapping, doc.gvk.kind)
                 ns = _target_namespace(doc, mapping, namespace, cfg.namespace)
@@ -518,13 +532,14 @@ async def async_delete(
     propagation_policy: str = "Background",
     stop_on_error: bool = False,
 ) -> list[Result]:
-    documents = list(reversed(ordered(load(sources))))
+    documents = list(reversed(ordered(load(sources, strict=False))))
     session = _AsyncSession(cfg, wait_timeout=0)
     results: list[Result] = []
     try:
         for doc in documents:
             result = Result(doc, "failed")
             try:
+                _check(doc)
                 mapping = await session.mapping(doc.gvk)
                 result.resource, result.kind_label = _resource_label(mapping), _singular(mapping, doc.gvk.kind)
                 result.namespace = _target_namespace(doc, mapping, namespace, cfg.namespace)

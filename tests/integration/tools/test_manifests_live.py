@@ -202,8 +202,12 @@ def sc_replicas(cfg: Any, namespace: str) -> int:
 def test_load_errors_name_the_document(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n- just\n- a list\n")
-    with pytest.raises(manifests.ManifestError, match=r"bad.yaml#1\.items|bad.yaml#1: a document must be an object"):
+    with pytest.raises(manifests.ManifestError, match=r"bad.yaml#1: a document must be an object"):
         manifests.load(bad)
+    assert [d.problem.partition(": ")[2] for d in manifests.load(bad, strict=False)] == [
+        "",
+        "a document must be an object, not list",
+    ]
     with pytest.raises(manifests.ManifestError, match="no such file or directory"):
         manifests.load(tmp_path / "missing.yaml")
     with pytest.raises(manifests.ManifestError, match=r"<text>: the object has no kind, metadata.name"):
@@ -213,6 +217,18 @@ def test_load_errors_name_the_document(tmp_path: Path) -> None:
     (tmp_path / "d" / "a.yml").write_text("apiVersion: v1\nkind: Secret\nmetadata: {name: a}\n---\n")
     (tmp_path / "d" / "notes.txt").write_text("ignored")
     assert [d.name for d in manifests.load(tmp_path / "d")] == ["a", "b"]
+
+
+def test_a_bad_document_fails_alone(backend: Backend) -> None:
+    name = unique("good")
+    text = "apiVersion: v1\nmetadata: {name: nokind}\n---\n- a\n- list\n---\n" + (
+        f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\n"
+    )
+    results = manifests.apply(backend.config(), text, field_manager="t")
+    assert [r.action for r in results] == ["failed", "failed", "created"]
+    assert str(results[0]) == "/nokind failed: <text>#0: the object has no kind [<text>#0]"
+    assert "a document must be an object, not list" in str(results[1].error)
+    assert [r.action for r in manifests.delete(backend.config(), text)] == ["deleted", "failed", "failed"]
 
 
 def test_cli_apply_and_delete(backend: Backend, tmp_path: Path) -> None:
