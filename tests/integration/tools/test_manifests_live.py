@@ -174,7 +174,7 @@ def test_apply_text_async_with_failures_and_a_scalable_crd(backend: Backend) -> 
         scale = sc.scales(backend.namespace).get("widgets.scale.kubeclient.test", "w1")
         assert scale["spec"]["replicas"] == 2
         scale["spec"]["replicas"] = 5
-        assert sc.scales(backend.namespace).update("widget", scale)["spec"]["replicas"] == 5
+        assert sc.scales(backend.namespace).update("widgets.scale.kubeclient.test", scale)["spec"]["replicas"] == 5
     # The scale update made its client the owner of spec.replicas: applying 2 again conflicts, unless forced.
     again = manifests.apply(cfg, SCALABLE_CRD, namespace=backend.namespace, field_manager="t")
     widget = {r.document.gvk.kind: r for r in again}["Widget"]
@@ -195,7 +195,7 @@ def test_apply_text_async_with_failures_and_a_scalable_crd(backend: Backend) -> 
 
 def sc_replicas(cfg: Any, namespace: str) -> int:
     with ScaleClient.for_config(cfg) as sc:
-        replicas: int = sc.scales(namespace).get("widgets", "w1")["spec"]["replicas"]
+        replicas: int = sc.scales(namespace).get("widgets.scale.kubeclient.test", "w1")["spec"]["replicas"]
         return replicas
 
 
