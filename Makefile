@@ -39,6 +39,7 @@ check-generated: generate
 # Re-take the committed facts-only snapshot from the full upstream documents beside the checkout.
 snapshot: setup
 	$(BIN)/kubegen snapshot --from-dir ../shared/fixtures/kubernetes-1.36 --out $(SNAPSHOT) --strip-descriptions
+	$(BIN)/python -m kubeclient.testing.protobuf snapshot ../shared/fixtures/kubernetes-1.36/proto $(SNAPSHOT)/protobuf.json
 
 # The sync ResourceClient is derived from the asyncio one; a unit test fails when they drift.
 unasync: setup

@@ -37,7 +37,13 @@ WORD_RULES = [
     (r"\bAsyncResourceClient\b", "ResourceClient"),
     (r"\bAsyncRESTClient\b", "RESTClient"),
     (r"\bAsyncWatch\b", "Watch"),
+    (r"\bAsyncStream\b", "Stream"),
     (r"\bkubeclient\.rest\.aio\b", "kubeclient.rest.client"),
+    (r"\bkubeclient\.remotecommand\.aio\b", "kubeclient.remotecommand"),
+    (r"\bkubeclient\.portforward\.aio\b", "kubeclient.portforward"),
+    (r"\bAsyncExecSession\b", "ExecSession"),
+    (r"\bAsyncPortForwarder\b", "PortForwarder"),
+    (r"\bAsyncPortStream\b", "PortStream"),
 ]
 
 

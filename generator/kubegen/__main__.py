@@ -1,5 +1,5 @@
 """`python -m kubegen ...`: the kubegen command."""
 
-from kubegen.cli import main
+from kubegen.command import main
 
 main()

@@ -26,11 +26,29 @@ from kubegen.models import (
     render_template,
 )
 
-__all__ = ["SUFFIX", "ApplyModuleDef", "Constructor", "apply_module_name", "build_apply_module", "render_apply_module"]
+__all__ = [
+    "SUFFIX",
+    "ApplyModuleDef",
+    "Constructor",
+    "EmbeddedMeta",
+    "apply_module_name",
+    "build_apply_module",
+    "render_apply_module",
+]
 
 SUFFIX = "ApplyConfiguration"
-# The metadata fields people set when applying; a kind's `with_labels(...)` merges into its metadata's.
-META_BUILDERS = ("labels", "annotations", "finalizers", "owner_references")
+# The metadata fields people set when applying, offered on every type that embeds ObjectMeta (a kind, and a
+# PodTemplateSpec or a PVC template inside one), as client-go's flattened `WithName`, `WithLabels`, ...:
+# `with_labels(...)` merges into its metadata's, `with_name(...)` sets it. Python name → wire name.
+META_BUILDERS = {
+    "name": "name",
+    "generate_name": "generateName",
+    "namespace": "namespace",
+    "labels": "labels",
+    "annotations": "annotations",
+    "finalizers": "finalizers",
+    "owner_references": "ownerReferences",
+}
 
 
 def apply_module_name(models_module: str) -> str:
@@ -55,6 +73,15 @@ class Constructor:
 
 
 @dataclass(frozen=True)
+class EmbeddedMeta:
+    """A class whose `metadata` is ObjectMeta: its flattened metadata builders."""
+
+    cls: str
+    metadata_cls: str  # local name of the ObjectMeta apply configuration
+    builders: tuple[str, ...]  # keys of META_BUILDERS no field of the class shadows
+
+
+@dataclass(frozen=True)
 class ApplyModuleDef:
     module: ModuleDef
     constructors: tuple[Constructor, ...]
@@ -62,13 +89,17 @@ class ApplyModuleDef:
     mapping: str
     model: str
     owner_reference_cls: str
+    embedded: tuple[EmbeddedMeta, ...] = ()
 
     def meta_builders(self, cls: str) -> tuple[str, ...]:
-        """The metadata builders of the kind whose apply configuration class is `cls` (none for other classes)."""
-        return next((c.meta_builders for c in self.constructors if c.cls == cls and c.metadata_cls), ())
+        """The flattened metadata builders of the class `cls` (none when its metadata is not ObjectMeta)."""
+        return next((e.builders for e in self.embedded if e.cls == cls), ())
 
     def metadata_cls(self, cls: str) -> str:
-        return next(c.metadata_cls for c in self.constructors if c.cls == cls and c.metadata_cls)
+        return next(e.metadata_cls for e in self.embedded if e.cls == cls)
+
+    def meta_wire(self, name: str) -> str:
+        return META_BUILDERS[name]
 
     @property
     def exports(self) -> list[str]:
@@ -96,6 +127,12 @@ def build_apply_module(spec: ModelModuleSpec) -> ApplyModuleDef:
     for item in spec.schemas:
         builder.add_schema(item)
     by_schema: dict[str, ClassDef] = {c.schema_name: c for c in builder.classes if c.schema_name}
+    embedded = []
+    for c in builder.classes:
+        metadata = next((f for f in c.fields if f.wire == "metadata"), None)
+        if metadata is not None and metadata.ref_schema == OBJECT_META and metadata.ref is not None:
+            own = {f.name for f in c.fields}
+            embedded.append(EmbeddedMeta(c.name, metadata.ref, tuple(n for n in META_BUILDERS if n not in own)))
     constructors = []
     for item in kinds:
         assert item.gvk is not None
@@ -116,7 +153,7 @@ def build_apply_module(spec: ModelModuleSpec) -> ApplyModuleDef:
             )
         )
     owner_reference = ""
-    if any(c.metadata_cls and "owner_references" in c.meta_builders for c in constructors):
+    if any("owner_references" in e.builders for e in embedded):
         # OwnerReference sits beside ObjectMeta (kubeapi.meta.v1 for CRD packages, whose documents lack it).
         meta = spec.ref_to_class(OBJECT_META)
         assert isinstance(meta, ClassRef), "ObjectMeta is a generated class wherever metadata_cls is set"
@@ -126,7 +163,7 @@ def build_apply_module(spec: ModelModuleSpec) -> ApplyModuleDef:
     model = builder.name(RUNTIME_MODULE, "Model") if kinds else ""
     self_type = builder.name("typing", "Self")
     module = builder.module_def("ApplyConfiguration")
-    return ApplyModuleDef(module, tuple(constructors), self_type, mapping, model, owner_reference)
+    return ApplyModuleDef(module, tuple(constructors), self_type, mapping, model, owner_reference, tuple(embedded))
 
 
 def render_apply_module(spec: ModelModuleSpec) -> str:

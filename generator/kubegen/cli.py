@@ -167,19 +167,37 @@ def generate(
 
 
 def _summary(model: Any, result: Any, seconds: float, out: Path) -> None:
-    table = Table(title=f"{model.package} → {out}", show_lines=False)
-    for column in ("group-version", "package", "resources", "classes"):
-        table.add_column(column)
+    columns = ("group-version", "package", "resources", "classes")
     classes = {m.package: len(m.classes) for m in model.model_modules}
-    for gv in model.group_versions:
-        table.add_row(gv.api_version, gv.module, str(len(gv.resources)), str(classes.get(gv.module, 0)))
+    rows = [
+        (gv.api_version, gv.module, str(len(gv.resources)), str(classes.get(gv.module, 0)))
+        for gv in model.group_versions
+    ]
     for module in sorted(set(classes) - {gv.module for gv in model.group_versions}):
-        table.add_row("(types only)", module, "0", str(classes[module]))
-    _out.print(table)
+        rows.append(("(types only)", module, "0", str(classes[module])))
+    title = f"{model.package} → {out}"
+    if _out.is_terminal:
+        # A narrow terminal folds long names onto a second line; rich's default would cut them with "…".
+        table = Table(title=title, show_lines=False)
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        _out.print(table)
+    else:
+        # No terminal (a pipe, a log): plain aligned text at its natural width, never cut at 80 columns.
+        _out.print(title, highlight=False, markup=False, soft_wrap=True)
+        for line in _plain_table(columns, rows):
+            _out.print(line, highlight=False, markup=False, soft_wrap=True)
     _out.print(
         f"{len(result.written)} files written, {len(result.unchanged)} unchanged, {len(result.deleted)} deleted "
         f"in {seconds:.1f}s"
     )
+
+
+def _plain_table(columns: tuple[str, ...], rows: list[tuple[str, str, str, str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [columns, *rows]) for i in range(len(columns))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in [columns, *rows]]
 
 
 @app.command()

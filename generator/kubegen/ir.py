@@ -51,8 +51,17 @@ __all__ = [
 # The package that owns the shared apimachinery types other generated packages import.
 SHARED_PACKAGE = "kubeapi"
 
-# Subresources reached with "connect" (exec, attach, portforward, proxy) are streaming protocols, not typed calls.
+# Subresources reached with "connect": pods exec, attach and portforward get methods over kubeclient.remotecommand /
+# kubeclient.portforward, and the proxies of pods, services and nodes an HTTP request (the generic connect_* calls).
 _CONNECT_ACTION = "connect"
+_CONNECT_METHODS = {
+    ("", "pods", "exec"): (("exec", "connect_exec"), ("exec_stream", "connect_exec_stream")),
+    ("", "pods", "attach"): (("attach", "connect_attach"), ("attach_stream", "connect_attach_stream")),
+    ("", "pods", "portforward"): (("port_forward", "connect_port_forward"), ("port_stream", "connect_port_stream")),
+    ("", "pods", "proxy"): (("proxy", "connect_proxy"),),
+    ("", "services", "proxy"): (("proxy", "connect_proxy"),),
+    ("", "nodes", "proxy"): (("proxy", "connect_proxy"),),
+}
 _VERB_METHODS = {"get": "GET", "create": "POST", "update": "PUT", "patch": "PATCH", "delete": "DELETE"}
 _SUBRESOURCE_VERB_ORDER = ("get", "create", "update", "patch")
 # Names a resource accessor must not take on a group-version client.
@@ -443,6 +452,10 @@ class _Builder:
             if any(
                 isinstance(op, Mapping) and op.get("x-kubernetes-action") == _CONNECT_ACTION for op in item.values()
             ):
+                out.extend(
+                    SubresourceMethod(name, sub_name, _CONNECT_ACTION, call, None, None)
+                    for name, call in _CONNECT_METHODS.get((res.group, res.plural, sub_name), ())
+                )
                 continue
             for verb in _SUBRESOURCE_VERB_ORDER:
                 if verb not in sub.verbs:

@@ -159,6 +159,9 @@ class ClassDef:
     gvk: GVK | None = None
     is_list: bool = False
     repr_hook: str = ""  # local name of the runtime's repr for classes with raw JSON fields, else ""
+    # local name of the runtime's `META` accessor (`obj.meta.name` typed str) for models whose metadata is
+    # ObjectMeta, else ""
+    meta_view: str = ""
 
     @property
     def renames(self) -> str:
@@ -402,7 +405,13 @@ class SchemaBuilder:
                 )
             )
         repr_hook = self.name(RUNTIME_MODULE, "model_repr") if any(f.raw for f in fields) else ""
-        self.classes.append(ClassDef(cls_name, schema_name, tuple(fields), doc, None, gvk, is_list, repr_hook))
+        meta_view = ""
+        object_meta = any(f.wire == "metadata" and f.ref_schema == OBJECT_META for f in fields)
+        if object_meta and not self.suffix and "meta" not in {f.name for f in fields}:
+            meta_view = self.name(RUNTIME_MODULE, "META")
+        self.classes.append(
+            ClassDef(cls_name, schema_name, tuple(fields), doc, None, gvk, is_list, repr_hook, meta_view)
+        )
 
     def _field(
         self,

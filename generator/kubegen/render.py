@@ -142,13 +142,27 @@ def _render(template: str, name: str, **context: Any) -> str:
     return format_python(source, name=name)
 
 
+# The result types of the streaming subresource methods, for annotations only: the modules load on first use.
+STREAMING_IMPORTS = (
+    "from kubeclient.portforward import AsyncPortForwarder, AsyncPortStream, PortForwarder, PortStream",
+    "from kubeclient.remotecommand import AsyncExecSession, ExecResult, ExecSession",
+)
+
+
 def _gv_files(model: APIModel, gv: GroupVersionIR) -> dict[str, str]:
     base = gv.module.replace(".", "/")
     files: dict[str, str] = {}
     imports = _imports(gv, _client_refs(gv))
     info_names = {r.accessor: f"_{r.accessor.upper()}" for r in gv.resources}
+    streams = any(m.call.startswith("connect_") for r in gv.resources for m in r.subresource_methods)
     files[f"{base}/client.py"] = _render(
-        "client.py.j2", gv.module, gv=gv, package=model.package, imports=imports, info_names=info_names
+        "client.py.j2",
+        gv.module,
+        gv=gv,
+        package=model.package,
+        imports=imports,
+        info_names=info_names,
+        streaming_imports=STREAMING_IMPORTS if streams else (),
     )
     informable = gv.informable_resources
     if informable:

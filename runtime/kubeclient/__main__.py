@@ -1,5 +1,5 @@
-"""`python -m kubeclient config view [--kubeconfig P] [--context C] [--minify] [--raw]`,
-`python -m kubeclient apply|delete -f PATH [-f PATH ...] [-n NS] [--dry-run] [--kubeconfig P] [--context C]`."""
+"""`python -m kubeclient config view [--kubeconfig P] [--context C] [--minify] [--raw]`, `exec`, `port-forward`,
+`cp` (kubeclient.streamcli), and `apply|delete -f PATH [-f PATH ...] [-n NS] [--dry-run]` (kubeclient.manifests)."""
 
 from __future__ import annotations
 
@@ -28,11 +28,16 @@ def main(argv: list[str] | None = None) -> int:
         if verb == "apply":
             m.add_argument("--field-manager", default="kubeclient")
             m.add_argument("--force-conflicts", action="store_true", help="take over fields other managers own")
+    from kubeclient import streamcli
+
+    streamcli.add_commands(sub)
     args = parser.parse_args(argv)
     if args.command in ("apply", "delete"):
         from kubeclient.cli_manifests import run
 
         return run(args)
+    if args.command in ("exec", "port-forward", "cp"):
+        return streamcli.run(args)
     try:
         sys.stdout.write(view(args.kubeconfig, minify=args.minify, raw=args.raw, context=args.context))
     except ConfigError as exc:

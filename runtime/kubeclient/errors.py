@@ -15,6 +15,7 @@ __all__ = [
     "AlreadyExistsError",
     "ApiError",
     "BadRequestError",
+    "CannotConnectError",
     "ConflictError",
     "ExpiredError",
     "ForbiddenError",
@@ -25,11 +26,15 @@ __all__ = [
     "NotAcceptableError",
     "NotFoundError",
     "RequestEntityTooLargeError",
+    "RequestTimeoutError",
+    "ResponseDecodeError",
     "ServerTimeoutError",
     "ServiceUnavailableError",
     "StatusError",
+    "TLSError",
     "TimeoutError",
     "TooManyRequestsError",
+    "TransportError",
     "UnauthorizedError",
     "UnsupportedMediaTypeError",
     "error_from_response",
@@ -58,6 +63,55 @@ __all__ = [
 
 class ApiError(Exception):
     """Base of every error kubeclient raises about talking to an API server."""
+
+
+class TransportError(ApiError):
+    """The request got no answer: the connection, TLS or a timeout failed. The message is one line naming the
+    server or the request and the cause; `cause` is the underlying exception (httpx / OSError / ssl), kept off
+    the printed chain."""
+
+    def __init__(self, message: str, *, method: str, url: str, cause: BaseException | None = None) -> None:
+        super().__init__(message)
+        self.method = method
+        self.url = url
+        self.cause = cause
+
+
+class CannotConnectError(TransportError):
+    """No connection to the server: refused, unreachable, or its name did not resolve."""
+
+
+class TLSError(TransportError):
+    """The TLS handshake failed: the server's certificate did not verify, or the client's was refused."""
+
+
+class RequestTimeoutError(TransportError):
+    """The request timed out on our side (connect, read, write, or waiting for a pooled connection)."""
+
+
+class ResponseDecodeError(ApiError, ValueError):
+    """A successful answer does not fit the model: names the resource, the request and the JSON path.
+
+    `json_path` is msgspec's path (`$.items[3].data.a`) or "" when the body is not JSON at all; `cause` is the
+    msgspec error.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        resource: str,
+        method: str,
+        path: str,
+        json_path: str = "",
+        cause: BaseException | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.resource = resource
+        self.method = method
+        self.path = path
+        self.json_path = json_path
+        self.cause = cause
 
 
 # The StatusReason values of k8s.io/apimachinery/pkg/apis/meta/v1/types.go.

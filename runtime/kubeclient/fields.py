@@ -8,7 +8,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["FieldSelectorError", "Selector", "Term", "escape_value", "everything", "parse", "selector_from_set"]
+__all__ = [
+    "FieldSelectorError",
+    "Selector",
+    "Term",
+    "escape_value",
+    "everything",
+    "parse",
+    "selector_from_set",
+    "selector_string",
+]
 
 
 class FieldSelectorError(ValueError):
@@ -116,3 +125,16 @@ def parse(text: str) -> Selector:
         else:
             raise FieldSelectorError(f"invalid field selector {text!r}: {part!r} is not of the form field=value")
     return Selector(tuple(sorted(terms)))
+
+
+def selector_string(value: str | Mapping[str, str] | Selector | None) -> str | None:
+    """The wire form of a field selector given as a string (as is), a dict (equality terms) or a Selector."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return str(selector_from_set(value))
+    if isinstance(value, Selector):
+        return str(value)
+    raise TypeError(
+        f"a field selector is a string ('metadata.name=x'), a dict or a fields.Selector, not {type(value).__name__}"
+    )

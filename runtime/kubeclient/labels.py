@@ -20,11 +20,14 @@ __all__ = [
     "Operator",
     "Requirement",
     "Selector",
+    "SelectorLike",
     "everything",
     "from_label_selector",
     "nothing",
     "parse",
     "selector_from_set",
+    "selector_string",
+    "to_selector",
 ]
 
 
@@ -298,3 +301,39 @@ def parse(text: str) -> Selector:
 
 def requirements_of(selector: Selector) -> Iterable[Requirement]:
     return iter(selector.requirements)
+
+
+# What a caller may pass wherever a label selector is taken: "app=web,tier!=db", {"app": "web"} (equality), a
+# metav1.LabelSelector (wire dict or typed model), a parsed Selector, or any object with `.matches(labels)`.
+SelectorLike = str | Mapping[str, Any] | Selector | Any
+
+
+def to_selector(value: SelectorLike) -> Any:
+    """A matcher (an object with `.matches(labels)`) for any `SelectorLike`; "" and {} match everything."""
+    if isinstance(value, str):
+        return parse(value)
+    if isinstance(value, Mapping):
+        if isinstance(value.get("matchLabels"), Mapping) or isinstance(value.get("matchExpressions"), list):
+            return from_label_selector(value)
+        return selector_from_set(value)
+    if callable(getattr(value, "matches", None)):
+        return value
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):  # a typed meta/v1 LabelSelector
+        return from_label_selector(to_dict())
+    raise TypeError(
+        "a label selector is a string ('app=web'), a dict of labels ({'app': 'web'}), a LabelSelector or a "
+        f"parsed Selector, not {type(value).__name__}"
+    )
+
+
+def selector_string(value: SelectorLike | None) -> str | None:
+    """The wire form (labelSelector=...) of any `SelectorLike`; a string goes as given (the server validates it)."""
+    if value is None or isinstance(value, str):
+        return value
+    selector = to_selector(value)
+    if not isinstance(selector, Selector):
+        raise TypeError(f"{type(value).__name__} has no wire form: give a string, a dict or a Selector")
+    if selector._matches_nothing:
+        raise ValueError("a selector that matches nothing has no wire form")
+    return str(selector)

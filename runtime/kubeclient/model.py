@@ -38,18 +38,21 @@ import types
 import typing
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Annotated, Any, Final, NamedTuple, TypeAlias, TypeVar
+from typing import Annotated, Any, Final, NamedTuple, TypeAlias, TypeVar, overload
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
 __all__ = [
     "JSON",
+    "META",
     "UNKNOWN_FIELDS_KEY",
     "UNSET",
     "ApplyConfiguration",
     "FieldsV1",
     "IntOrString",
+    "MetaAccessor",
+    "MetaView",
     "MicroTime",
     "Model",
     "Quantity",
@@ -645,3 +648,110 @@ def _lossless(cls: type[Self], raw: Any) -> Self:
         return msgspec.convert(raw, cls)
     with _gc_paused():
         return _convert_struct(raw, cls, "$")
+
+
+def _unset_to_none(value: Any) -> Any:
+    return None if value is UNSET else value
+
+
+class MetaView:
+    """An object's metadata with plain types, for reading (client-go's metav1.Object accessors, `GetName()` ...).
+
+    `obj.meta.name` is a `str` for mypy where `obj.metadata.name` is `str | UnsetType | None` (metadata itself may be
+    unset): what the server always sets reads directly, and an unset or null value reads as "" / 0 / an empty
+    mapping or list / None. The model's fields are untouched, so UNSET and None stay distinct on the wire, and the
+    view costs nothing until read. Write through `obj.metadata`.
+    """
+
+    __slots__ = ("_meta",)
+
+    def __init__(self, metadata: Any) -> None:
+        self._meta = None if metadata is UNSET else metadata
+
+    def _get(self, attr: str) -> Any:
+        return None if self._meta is None else _unset_to_none(getattr(self._meta, attr, None))
+
+    def _text(self, attr: str) -> str:
+        value = self._get(attr)
+        return value if isinstance(value, str) else ""
+
+    @property
+    def name(self) -> str:
+        return self._text("name")
+
+    @property
+    def namespace(self) -> str:
+        return self._text("namespace")
+
+    @property
+    def uid(self) -> str:
+        return self._text("uid")
+
+    @property
+    def resource_version(self) -> str:
+        return self._text("resource_version")
+
+    @property
+    def generate_name(self) -> str:
+        return self._text("generate_name")
+
+    @property
+    def generation(self) -> int:
+        value = self._get("generation")
+        return value if isinstance(value, int) else 0
+
+    @property
+    def creation_timestamp(self) -> str | None:
+        """The RFC 3339 text, as the model keeps it (`parse_time` makes it a datetime); None when unset."""
+        value = self._get("creation_timestamp")
+        return value if isinstance(value, str) else None
+
+    @property
+    def deletion_timestamp(self) -> str | None:
+        value = self._get("deletion_timestamp")
+        return value if isinstance(value, str) else None
+
+    @property
+    def labels(self) -> Mapping[str, str]:
+        return self._get("labels") or {}
+
+    @property
+    def annotations(self) -> Mapping[str, str]:
+        return self._get("annotations") or {}
+
+    @property
+    def finalizers(self) -> Sequence[str]:
+        return self._get("finalizers") or ()
+
+    @property
+    def owner_references(self) -> Sequence[Any]:
+        return self._get("owner_references") or ()
+
+    @property
+    def key(self) -> str:
+        """`namespace/name`, or `name` for cluster-scoped objects (client-go's MetaNamespaceKeyFunc)."""
+        namespace = self.namespace
+        return f"{namespace}/{self.name}" if namespace else self.name
+
+    def __repr__(self) -> str:
+        return f"MetaView(key={self.key!r}, uid={self.uid!r}, resource_version={self.resource_version!r})"
+
+
+class MetaAccessor:
+    """The `meta` attribute of every generated kind whose metadata is ObjectMeta: a `MetaView` of `obj.metadata`."""
+
+    __slots__ = ()
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> MetaAccessor: ...
+
+    @overload
+    def __get__(self, obj: object, objtype: type | None = None) -> MetaView: ...
+
+    def __get__(self, obj: object | None, objtype: type | None = None) -> MetaAccessor | MetaView:
+        if obj is None:
+            return self
+        return MetaView(getattr(obj, "metadata", None))
+
+
+META: Final = MetaAccessor()

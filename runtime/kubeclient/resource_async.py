@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from kubeclient.errors import ExpiredError
 from kubeclient.resource_base import DEFAULT_PAGE_SIZE, ResourceBase, item_key, items_and_continue, response_codec
-from kubeclient.resource_plan import Call, patch_call, write_query
-from kubeclient.rest.aio import AsyncRESTClient, AsyncWatch
+from kubeclient.resource_plan import Call, FieldSelectorLike, SelectorLike, patch_call, write_query
+from kubeclient.rest.aio import AsyncRESTClient, AsyncStream, AsyncWatch
 from kubeclient.rest.flow import Result
+
+if TYPE_CHECKING:
+    from kubeclient.portforward.aio import AsyncPortForwarder, AsyncPortStream
+    from kubeclient.remotecommand.aio import AsyncExecSession
+    from kubeclient.remotecommand.result import ExecResult
 
 __all__ = ["AsyncResourceClient"]
 
@@ -39,15 +43,18 @@ class AsyncResourceClient(ResourceBase[T, L]):
     async def _content(self, call: Call) -> bytes:
         return (await self._do(call)).content
 
+    async def _fetch(self, codec: Any, call: Call) -> Any:
+        return self._decode(codec, call, await self._content(call))
+
     async def get(self, name: str, *, resource_version: str | None = None) -> T:
-        result: T = self.codec.decode(await self._content(self._get(name, resource_version)))
+        result: T = await self._fetch(self.codec, self._get(name, resource_version))
         return result
 
     async def list(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: SelectorLike | None = None,
+        field_selector: FieldSelectorLike | None = None,
         resource_version: str | None = None,
         resource_version_match: str | None = None,
         timeout_seconds: int | None = None,
@@ -57,19 +64,23 @@ class AsyncResourceClient(ResourceBase[T, L]):
         send_initial_events: bool | None = None,
     ) -> L:
         options = {k: v for k, v in locals().items() if k != "self"}
-        result: L = self.list_codec.decode(await self._content(self._list(options)))
+        result: L = await self._fetch(self.list_codec, self._list(options))
         return result
 
     async def list_all(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: SelectorLike | None = None,
+        field_selector: FieldSelectorLike | None = None,
         resource_version: str | None = None,
         resource_version_match: str | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        limit: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
     ) -> AsyncIterator[T]:
-        """Every item, page by page; an expired continue token (410) falls back to one full list."""
+        """Every item, `limit` at a time (the page size, as client-go's ListOptions.Limit under its pager; `page_size`
+        is the older name); an expired continue token (410) falls back to one full list."""
+        if page_size is not None:
+            limit = page_size
         options: dict[str, Any] = {
             "label_selector": label_selector,
             "field_selector": field_selector,
@@ -79,16 +90,16 @@ class AsyncResourceClient(ResourceBase[T, L]):
         seen: set[str] = set()
         continue_ = ""
         while True:
-            page_options = dict(options, limit=page_size, continue_=continue_)
+            page_options = dict(options, limit=limit, continue_=continue_)
             if continue_:
                 # The server refuses a resourceVersion together with a continue token (client-go's pager too).
                 page_options.update(resource_version=None, resource_version_match=None)
             try:
-                page = self.list_codec.decode(await self._content(self._list(page_options)))
+                page = await self._fetch(self.list_codec, self._list(page_options))
             except ExpiredError:
                 if not continue_:
                     raise
-                full = self.list_codec.decode(await self._content(self._list(dict(options))))
+                full = await self._fetch(self.list_codec, self._list(dict(options)))
                 for item in items_and_continue(full)[0]:
                     if item_key(item) not in seen:
                         yield item
@@ -103,8 +114,8 @@ class AsyncResourceClient(ResourceBase[T, L]):
     def watch(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: SelectorLike | None = None,
+        field_selector: FieldSelectorLike | None = None,
         resource_version: str | None = None,
         resource_version_match: str | None = None,
         timeout_seconds: int | None = None,
@@ -117,7 +128,7 @@ class AsyncResourceClient(ResourceBase[T, L]):
         iteration, or at once when awaited."""
         options = {k: v for k, v in locals().items() if k not in ("self", "timeout")}
         call = self._watch(options, timeout)
-        return call.configure(self.rest.verb("GET")).watch(self.codec.decode)
+        return call.configure(self.rest.verb("GET")).watch(self._watch_decoder(call))
 
     async def create(
         self,
@@ -128,7 +139,7 @@ class AsyncResourceClient(ResourceBase[T, L]):
         field_validation: str | None = None,
     ) -> T:
         options = {"dry_run": dry_run, "field_manager": field_manager, "field_validation": field_validation}
-        result: T = self.codec.decode(await self._content(self._create(obj, options)))
+        result: T = await self._fetch(self.codec, self._create(obj, options))
         return result
 
     async def update(
@@ -140,7 +151,7 @@ class AsyncResourceClient(ResourceBase[T, L]):
         field_validation: str | None = None,
     ) -> T:
         options = {"dry_run": dry_run, "field_manager": field_manager, "field_validation": field_validation}
-        result: T = self.codec.decode(await self._content(self._update(obj, (), options)))
+        result: T = await self._fetch(self.codec, self._update(obj, (), options))
         return result
 
     async def update_status(
@@ -152,7 +163,7 @@ class AsyncResourceClient(ResourceBase[T, L]):
         field_validation: str | None = None,
     ) -> T:
         options = {"dry_run": dry_run, "field_manager": field_manager, "field_validation": field_validation}
-        result: T = self.codec.decode(await self._content(self._update(obj, ("status",), options)))
+        result: T = await self._fetch(self.codec, self._update(obj, ("status",), options))
         return result
 
     async def patch(
@@ -181,7 +192,7 @@ class AsyncResourceClient(ResourceBase[T, L]):
             subresource=sub,
             params=params,
         )
-        result: T = self.codec.decode(await self._content(call))
+        result: T = await self._fetch(self.codec, call)
         return result
 
     async def apply(
@@ -196,7 +207,7 @@ class AsyncResourceClient(ResourceBase[T, L]):
         """Server-side apply of an apply configuration (or dict) naming its object in metadata."""
         options = {"field_manager": field_manager, "force": force, "dry_run": dry_run}
         options["field_validation"] = field_validation
-        result: T = self.codec.decode(await self._content(self._apply(config, (), options)))
+        result: T = await self._fetch(self.codec, self._apply(config, (), options))
         return result
 
     async def apply_status(
@@ -210,7 +221,7 @@ class AsyncResourceClient(ResourceBase[T, L]):
     ) -> T:
         options = {"field_manager": field_manager, "force": force, "dry_run": dry_run}
         options["field_validation"] = field_validation
-        result: T = self.codec.decode(await self._content(self._apply(config, ("status",), options)))
+        result: T = await self._fetch(self.codec, self._apply(config, ("status",), options))
         return result
 
     async def delete(
@@ -233,8 +244,8 @@ class AsyncResourceClient(ResourceBase[T, L]):
     async def delete_collection(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: SelectorLike | None = None,
+        field_selector: FieldSelectorLike | None = None,
         resource_version: str | None = None,
         resource_version_match: str | None = None,
         timeout_seconds: int | None = None,
@@ -267,7 +278,7 @@ class AsyncResourceClient(ResourceBase[T, L]):
         params: Sequence[tuple[str, Any]] | None = None,
     ) -> R:
         call = self._sub("GET", name, subresource, None, params)
-        result: R = response_codec(response_type).decode(await self._content(call))
+        result: R = await self._fetch(response_codec(response_type), call)
         return result
 
     async def create_subresource(
@@ -283,7 +294,7 @@ class AsyncResourceClient(ResourceBase[T, L]):
     ) -> R:
         params = write_query(dry_run=dry_run, field_manager=field_manager, field_validation=field_validation)
         call = self._sub("POST", name, subresource, body, params)
-        result: R = response_codec(response_type).decode(await self._content(call))
+        result: R = await self._fetch(response_codec(response_type), call)
         return result
 
     async def update_subresource(
@@ -299,7 +310,7 @@ class AsyncResourceClient(ResourceBase[T, L]):
     ) -> R:
         params = write_query(dry_run=dry_run, field_manager=field_manager, field_validation=field_validation)
         call = self._sub("PUT", name, subresource, body, params)
-        result: R = response_codec(response_type).decode(await self._content(call))
+        result: R = await self._fetch(response_codec(response_type), call)
         return result
 
     async def patch_subresource(
@@ -327,7 +338,7 @@ class AsyncResourceClient(ResourceBase[T, L]):
             subresource=tuple(subresource.split("/")),
             params=params,
         )
-        result: R = response_codec(response_type).decode(await self._content(call))
+        result: R = await self._fetch(response_codec(response_type), call)
         return result
 
     async def get_subresource_text(
@@ -344,7 +355,74 @@ class AsyncResourceClient(ResourceBase[T, L]):
         *,
         params: Sequence[tuple[str, Any]] | None = None,
         timeout: float | None = None,
-    ) -> AbstractAsyncContextManager[httpx.Response]:
-        """An open streamed subresource (pods/log?follow=true); read its lines inside the block."""
+    ) -> AsyncStream:
+        """A streamed subresource (pods/log?follow=true): `async for line in ...` (the connection closes when the loop
+        or an `async with` block ends); `aiter_bytes()` for the raw bytes."""
         call = dataclasses.replace(self._sub("GET", name, subresource, None, params), timeout=timeout)
         return call.configure(self.rest.verb("GET")).stream()
+
+    async def connect_proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to the object's `port` (pods, services, nodes `/proxy`); the
+        answer as it came back. Like client-go's ProxyGet, a non-2xx answer raises the typed error."""
+        call = self._proxy(
+            method, name, path=path, port=port, params=params, body=body, headers=headers, timeout=timeout
+        )
+        return (await self._do(call)).raw
+
+    # Streaming subresources (pods exec, attach, portforward): WebSocket sessions of their own, opened with the
+    # Config the REST client was made from. Imported on first use: most programs never stream.
+
+    async def connect_exec(self, name: str, command: Sequence[str], **options: Any) -> ExecResult:
+        """Run `command` in the pod (kubeclient.remotecommand.exec)."""
+        from kubeclient.remotecommand.aio import exec as run
+
+        config, namespace = self._connect_target(name, "exec")
+        return await run(config, namespace, name, command, **options)
+
+    async def connect_exec_stream(self, name: str, command: Sequence[str], **options: Any) -> AsyncExecSession:
+        """Start `command` in the pod and return its session (kubeclient.remotecommand.exec_stream)."""
+        from kubeclient.remotecommand.aio import exec_stream
+
+        config, namespace = self._connect_target(name, "exec")
+        return await exec_stream(config, namespace, name, command, **options)
+
+    async def connect_attach(self, name: str, **options: Any) -> ExecResult:
+        """Attach to the pod's running process until it ends (kubeclient.remotecommand.attach)."""
+        from kubeclient.remotecommand.aio import attach
+
+        config, namespace = self._connect_target(name, "attach")
+        return await attach(config, namespace, name, **options)
+
+    async def connect_attach_stream(self, name: str, **options: Any) -> AsyncExecSession:
+        """Attach to the pod's running process and return the session (kubeclient.remotecommand.attach_stream)."""
+        from kubeclient.remotecommand.aio import attach_stream
+
+        config, namespace = self._connect_target(name, "attach")
+        return await attach_stream(config, namespace, name, **options)
+
+    async def connect_port_forward(
+        self, name: str, ports: Sequence[int | str | tuple[int, int]], *, address: str = "127.0.0.1"
+    ) -> AsyncPortForwarder:
+        """Listen on local ports and forward to the pod's (kubeclient.portforward.port_forward)."""
+        from kubeclient.portforward.aio import port_forward
+
+        config, namespace = self._connect_target(name, "portforward")
+        return await port_forward(config, namespace, name, ports, address=address)
+
+    async def connect_port_stream(self, name: str, port: int) -> AsyncPortStream:
+        """One connection to the pod's `port`, in process (kubeclient.portforward.open_stream)."""
+        from kubeclient.portforward.aio import open_stream
+
+        config, namespace = self._connect_target(name, "portforward")
+        return await open_stream(config, namespace, name, port)

@@ -5,9 +5,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Generic, NoReturn, Self, TypeVar
 
+import msgspec
+
+from kubeclient.errors import ResponseDecodeError
 from kubeclient.resource_plan import (
     Call,
     Codec,
@@ -23,6 +27,7 @@ from kubeclient.resource_plan import (
     patch_call,
     write_query,
 )
+from kubeclient.rest.decoding import resolve_json_path
 from kubeclient.rest.request import encode_body
 
 __all__ = [
@@ -30,6 +35,7 @@ __all__ = [
     "WATCH_READ_GRACE",
     "AbsentVerb",
     "ResourceBase",
+    "decode_error",
     "item_key",
     "items_and_continue",
     "response_codec",
@@ -58,6 +64,52 @@ def item_key(item: Any) -> str:
         return f"{object_namespace(item)}/{object_name(item)}"
     except ValueError:
         return repr(item)
+
+
+_JSON_PATH = re.compile(r" - at `(\$[^`]*)`$")
+_VERBS = {"GET": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
+
+
+def decode_error(
+    exc: Exception, info: ResourceInfo, call: Call, codec: Any, prefix: str = "", *, data: bytes = b""
+) -> ResponseDecodeError:
+    """A msgspec error on a 2xx answer, as one line naming the verb, the resource, the request and the JSON path."""
+    verb = _VERBS.get(call.method, call.method.lower())
+    if call.method == "GET" and call.name is None:
+        verb = "watch" if any(key == "watch" and value for key, value in call.params) else "list"
+    elif call.method == "DELETE" and call.name is None:
+        verb = "delete_collection"
+    resource = f"{info.plural}.{info.group}" if info.group else info.plural
+    if call.subresource:
+        resource += "/" + "/".join(call.subresource)
+    segments = [prefix.rstrip("/")]
+    if call.namespace:
+        segments += ["namespaces", call.namespace]
+    segments.append(call.resource)
+    if call.name is not None:
+        segments.append(call.name)
+    segments += list(call.subresource)
+    path = "/".join(segments)
+    target = f"{resource} {call.name!r}" if call.name is not None else resource
+    where = f' in namespace "{call.namespace}"' if call.namespace else ""
+    model = getattr(getattr(codec, "type", None), "__name__", "the model")
+    text = str(exc)
+    match = _JSON_PATH.search(text)
+    json_path = match.group(1) if match else ""
+    if isinstance(exc, msgspec.ValidationError) and not match:
+        json_path = "$"
+    if json_path and data:
+        try:
+            json_path = resolve_json_path(getattr(codec, "type", None), data, json_path)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+            # A better path is a nicety: the error being reported is what matters.
+            json_path = match.group(1) if match else json_path
+    what = text[: match.start()] if match else text
+    at = f" at {json_path}" if json_path else ""
+    message = f"cannot decode the answer to {verb} {target}{where} ({call.method} {path}) as {model}: {what}{at}"
+    return ResponseDecodeError(
+        message, resource=resource, method=call.method, path=path, json_path=json_path, cause=exc
+    )
 
 
 def response_codec(response_type: type[Any] | None) -> Codec[Any]:
@@ -114,6 +166,21 @@ class ResourceBase(Generic[T, L]):
             params.append(("timeout", go_duration(timeout_seconds)))
             timeout = float(timeout_seconds)
         return params, timeout
+
+    def _decode(self, codec: Codec[Any], call: Call, data: bytes) -> Any:
+        """`codec.decode(data)`; a body that does not fit becomes a ResponseDecodeError, never a bare msgspec one."""
+        try:
+            return codec.decode(data)
+        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            raise decode_error(exc, self.info, call, codec, getattr(self.rest, "prefix", ""), data=data) from None
+
+    def _watch_decoder(self, call: Call) -> Any:
+        codec = self.codec
+
+        def decode(data: bytes) -> Any:
+            return self._decode(codec, call, data)
+
+        return decode
 
     # --- plans ---------------------------------------------------------------------------------------------
     def _get(self, name: str, resource_version: str | None) -> Call:
@@ -183,6 +250,45 @@ class ResourceBase(Generic[T, L]):
             params=list(params or []),
             body=None if body is None else encode_body(body),
         )
+
+    def _proxy(
+        self,
+        method: str,
+        name: str,
+        *,
+        path: str,
+        port: int | str | None,
+        params: Sequence[tuple[str, Any]] | None,
+        body: bytes | None,
+        headers: Mapping[str, str] | None,
+        timeout: float | None,
+    ) -> Call:
+        """A request the API server proxies to the object (`name[:port]/proxy/path`, client-go's ProxyGet)."""
+        target = f"{name}:{port}" if port not in (None, "") else name
+        return Call(
+            method.upper(),
+            self._ns_for(),
+            self.info.plural,
+            name=target,
+            subresource=("proxy", *(segment for segment in path.split("/") if segment)),
+            params=list(params or []),
+            body=body,
+            headers=dict(headers or {}),
+            timeout=timeout,
+        )
+
+    def _connect_target(self, name: str, subresource: str) -> tuple[Any, str]:
+        """The Config and namespace a streaming subresource (pods exec, attach, portforward) connects with."""
+        if (self.info.group, self.info.plural) != ("", "pods"):
+            raise ValueError(f"{self.info.plural}/{subresource} is not a streaming subresource kubeclient serves")
+        config = getattr(self.rest, "config", None)
+        if config is None:
+            raise ValueError(
+                f"pods/{subresource} opens its own connection from the Config: make the client with for_config"
+            )
+        namespace = self._ns_for()
+        assert namespace is not None
+        return config, namespace
 
     def __repr__(self) -> str:
         where = f" namespace={self._namespace!r}" if self._namespace is not None else ""

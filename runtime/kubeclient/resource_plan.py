@@ -13,6 +13,8 @@ from typing import Any, Protocol, TypeVar
 
 import msgspec
 
+from kubeclient import fields as fieldsel
+from kubeclient import labels as labelsel
 from kubeclient.rest.request import RequestBuilder, encode_body, patch_content_type
 
 __all__ = [
@@ -20,8 +22,10 @@ __all__ = [
     "Call",
     "Codec",
     "DictCodec",
+    "FieldSelectorLike",
     "ModelCodec",
     "ResourceInfo",
+    "SelectorLike",
     "apply_query",
     "delete_body",
     "go_duration",
@@ -121,10 +125,14 @@ def object_namespace(obj: Any) -> str:
     return str(ns or "")
 
 
+SelectorLike = labelsel.SelectorLike
+FieldSelectorLike = str | Mapping[str, str] | fieldsel.Selector
+
+
 def list_query(
     *,
-    label_selector: str | None = None,
-    field_selector: str | None = None,
+    label_selector: SelectorLike | None = None,
+    field_selector: FieldSelectorLike | None = None,
     resource_version: str | None = None,
     resource_version_match: str | None = None,
     timeout_seconds: int | None = None,
@@ -134,7 +142,10 @@ def list_query(
     send_initial_events: bool | None = None,
     watch: bool = False,
 ) -> list[tuple[str, Any]]:
-    """meta/v1 ListOptions as query pairs, in client-go's field order."""
+    """meta/v1 ListOptions as query pairs, in client-go's field order. Selectors may be strings, dicts or parsed
+    selectors (`kubeclient.labels.SelectorLike`)."""
+    label_selector = labelsel.selector_string(label_selector)
+    field_selector = fieldsel.selector_string(field_selector)
     out: list[tuple[str, Any]] = []
     if label_selector:
         out.append(("labelSelector", label_selector))

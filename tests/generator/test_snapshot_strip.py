@@ -6,6 +6,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kubeclient.testing.protobuf import snapshot as protobuf_snapshot
 from kubegen.snapshot import snapshot_directory, strip_descriptions
 
 
@@ -42,6 +43,7 @@ def test_committed_snapshot_matches_upstream(shared_fixtures: Path, snapshot_dir
     """The committed openapi/ snapshot is exactly what `make snapshot` produces from the upstream documents."""
     out = tmp_path / "snap"
     snapshot_directory(shared_fixtures / "kubernetes-1.36", out)
+    protobuf_snapshot(shared_fixtures / "kubernetes-1.36" / "proto", out / "protobuf.json")  # as `make snapshot`
     produced = sorted(p.relative_to(out) for p in out.rglob("*.json"))
     committed = sorted(p.relative_to(snapshot_dir) for p in snapshot_dir.rglob("*.json"))
     assert produced == committed

@@ -79,15 +79,26 @@ def schema_prefix(group: str) -> str:
     return ".".join(reversed(group.split(".")))
 
 
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """PyYAML's multi-line report (with a caret drawing) as one line: what is wrong, at line and column."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc).splitlines()[0]
+    if mark is None:
+        return str(problem)
+    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}"
+
+
 def _documents(path: Path) -> Iterable[tuple[str, Any]]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise CRDError(str(path), "", f"not readable: {exc}") from None
+        raise CRDError(str(path), "", f"not readable: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise CRDError(str(path), "", f"not a text file (byte {exc.start} is not UTF-8)") from None
     try:
         docs = list(yaml.safe_load_all(text))
     except yaml.YAMLError as exc:
-        raise CRDError(str(path), "", f"not valid YAML: {exc}") from None
+        raise CRDError(str(path), "", f"not valid YAML: {_yaml_problem(exc)}") from None
     for index, doc in enumerate(docs):
         where = f"{path} (document {index})"
         if doc is None:
@@ -303,7 +314,10 @@ def load_crds(paths: Iterable[str | os.PathLike[str]]) -> CRDSet:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            files += sorted(f for f in path.iterdir() if f.suffix in (".yaml", ".yml", ".json"))
+            found_here = sorted(f for f in path.iterdir() if f.suffix in (".yaml", ".yml", ".json"))
+            if not found_here:
+                raise CRDError(str(path), "", "the directory has no .yaml, .yml or .json files")
+            files += found_here
         else:
             files.append(path)
     if not files:

@@ -17,6 +17,7 @@ threads; their asyncio counterparts live in `kubeclient.cache.aio.factory`.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +26,8 @@ from typing import Any, Generic, TypeVar
 from kubeclient.cache.informer import SharedIndexInformer, Transform
 from kubeclient.cache.listwatch import MetadataListWatch, ResourceListWatch, TweakListOptions
 from kubeclient.schema import GVR
+
+logger = logging.getLogger("kubeclient.cache")
 
 __all__ = [
     "DynamicSharedInformerFactory",
@@ -117,6 +120,8 @@ class BaseInformerFactory(Generic[InformerT]):
         self._started: set[GVR] = set()
         self._known: dict[GVR, Callable[[str], Any]] = {}
         self._shutting_down = False
+        self._start_called = False
+        self._warned_late = False
 
     def _make_informer(self, gvr: GVR, lister_watcher: Any, indexers: Indexers | None) -> InformerT:
         raise NotImplementedError
@@ -140,7 +145,24 @@ class BaseInformerFactory(Generic[InformerT]):
                 if transform is not None:
                     informer.set_transform(transform)  # type: ignore[attr-defined]
                 self._informers[gvr] = informer
-            return informer
+                late = self._start_called and not self._shutting_down
+                warn, self._warned_late = late and not self._warned_late, self._warned_late or late
+            else:
+                late = warn = False
+        if late:
+            # client-go leaves such an informer unstarted until Start is called again (a silent empty lister);
+            # start it now, as a second start() would, and say once how to do it the usual way.
+            if warn:
+                logger.warning(
+                    "informer for %s requested after the factory started: starting it now; request informers "
+                    "before start() (or call start() again after requesting more)",
+                    gvr,
+                )
+            self.start()
+        return informer
+
+    def start(self) -> None:
+        raise NotImplementedError
 
     def register(self, gvr: GVR, client_for_namespace: Callable[[str], Any]) -> None:
         """Make `gvr` known to `for_resource` (generated factories register every resource they serve)."""
@@ -159,6 +181,7 @@ class BaseInformerFactory(Generic[InformerT]):
 
     def _to_start(self) -> list[tuple[GVR, InformerT]]:
         with self._lock:
+            self._start_called = True
             if self._shutting_down:
                 return []
             todo = [(gvr, inf) for gvr, inf in self._informers.items() if gvr not in self._started]

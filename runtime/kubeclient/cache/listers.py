@@ -1,7 +1,8 @@
 """Listers: read-only views of an indexer (client-go tools/cache/listers.go and generated listers).
 
-- `Lister.list(selector)` returns the objects whose labels match `selector` (any object with
-  `.matches(labels) -> bool`, e.g. `kubeclient.labels.Selector`; None matches everything).
+- `Lister.list(selector)` returns the objects whose labels match `selector`: a string ("app=web"), a dict of labels
+  (equality), a LabelSelector, or any object with `.matches(labels) -> bool` (`kubeclient.labels.Selector`); None
+  matches everything.
 - `Lister.get(name)` reads a cluster-scoped object; `Lister.namespaced(ns)` gives a `NamespaceLister` whose `list` uses
   the "namespace" index (falling back to a full scan when the indexer has no such index) and whose `get` reads
   "ns/name". `namespaced("")` lists every namespace.
@@ -20,9 +21,10 @@ from typing import Any, Protocol
 from kubeclient.cache import meta
 from kubeclient.cache.index import NAMESPACE_INDEX
 from kubeclient.errors import StatusError, error_from_status
+from kubeclient.labels import SelectorLike, to_selector
 from kubeclient.schema import GVR
 
-__all__ = ["LabelMatcher", "Lister", "NamespaceLister", "not_found_error"]
+__all__ = ["LabelMatcher", "Lister", "NamespaceLister", "SelectorLike", "not_found_error"]
 
 
 class LabelMatcher(Protocol):
@@ -66,10 +68,11 @@ def not_found_error(resource: str | GVR, name: str) -> StatusError:
     )
 
 
-def _select(objects: list[Any], selector: LabelMatcher | None) -> list[Any]:
+def _select(objects: list[Any], selector: SelectorLike | None) -> list[Any]:
     if selector is None:
         return objects
-    return [obj for obj in objects if selector.matches(meta.get_labels(obj))]
+    matcher = to_selector(selector)
+    return [obj for obj in objects if matcher.matches(meta.get_labels(obj))]
 
 
 class Lister:
@@ -79,7 +82,7 @@ class Lister:
         self.indexer = indexer
         self.resource = resource
 
-    def list(self, selector: LabelMatcher | None = None) -> builtins.list[Any]:
+    def list(self, selector: SelectorLike | None = None) -> builtins.list[Any]:
         """Every cached object (all namespaces) whose labels match `selector`."""
         return _select(self.indexer.list(), selector)
 
@@ -90,7 +93,7 @@ class Lister:
             raise not_found_error(self.resource, name)
         return obj
 
-    def namespaced(self, namespace: str) -> NamespaceLister:
+    def namespaced(self, namespace: str = "") -> NamespaceLister:
         return NamespaceLister(self.indexer, self.resource, namespace)
 
 
@@ -102,7 +105,7 @@ class NamespaceLister:
         self.resource = resource
         self.namespace = namespace
 
-    def list(self, selector: LabelMatcher | None = None) -> builtins.list[Any]:
+    def list(self, selector: SelectorLike | None = None) -> builtins.list[Any]:
         """Objects in the namespace whose labels match `selector` (every namespace when the namespace is "")."""
         if not self.namespace:
             return _select(self.indexer.list(), selector)

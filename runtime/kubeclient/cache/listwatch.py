@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+from kubeclient.cache.tolerant import tolerant_client, usable_event
 from kubeclient.schema import GVR, api_path_prefix
 
 __all__ = [
@@ -163,7 +164,10 @@ class _IteratorStream:
         return self
 
     def __next__(self) -> Any:
-        return next(self._iter)
+        while True:
+            event = usable_event(next(self._iter))
+            if event is not None:
+                return event
 
     def close(self) -> None:
         closer = getattr(self._source, "close", None)
@@ -184,7 +188,10 @@ class _AsyncIteratorStream:
         return self
 
     async def __anext__(self) -> Any:
-        return await self._iter.__anext__()
+        while True:
+            event = usable_event(await self._iter.__anext__())
+            if event is not None:
+                return event
 
     async def aclose(self) -> None:
         closer = getattr(self._source, "aclose", None)
@@ -203,7 +210,8 @@ class ResourceListWatch:
     """A `ListerWatcher` over a `ResourceClient` (its `list(**options)` and `watch(**options)`)."""
 
     def __init__(self, client: Any, *, tweak_list_options: TweakListOptions | None = None) -> None:
-        self.client = client
+        # An object the model cannot hold is logged and left out, not allowed to fail the whole list.
+        self.client = tolerant_client(client)
         self._tweak = tweak_list_options
 
     def list(self, options: ListOptions) -> ListPage:
@@ -228,7 +236,8 @@ class AsyncResourceListWatch:
     """An `AsyncListerWatcher` over an `AsyncResourceClient`."""
 
     def __init__(self, client: Any, *, tweak_list_options: TweakListOptions | None = None) -> None:
-        self.client = client
+        # An object the model cannot hold is logged and left out, not allowed to fail the whole list.
+        self.client = tolerant_client(client)
         self._tweak = tweak_list_options
 
     async def list(self, options: ListOptions) -> ListPage:

@@ -40,8 +40,10 @@ import httpx
 
 from kubeclient.cache.listwatch import ListerWatcher, ListOptions, ListPage, WatchStream
 from kubeclient.errors import (
+    CannotConnectError,
     InternalError,
     StatusError,
+    TransportError,
     error_from_status,
     is_gone,
     is_resource_expired,
@@ -132,7 +134,7 @@ def _is_expired(err: BaseException) -> bool:
 
 
 def _is_connection_refused(err: BaseException) -> bool:
-    return isinstance(err, (httpx.ConnectError, ConnectionRefusedError))
+    return isinstance(err, (CannotConnectError, httpx.ConnectError, ConnectionRefusedError))
 
 
 def _is_watch_error_retriable(err: BaseException) -> bool:
@@ -141,7 +143,7 @@ def _is_watch_error_retriable(err: BaseException) -> bool:
 
 def _is_stream_transport_error(err: BaseException) -> bool:
     # client-go treats probable EOF and timeouts while reading a watch as a normal close.
-    return isinstance(err, (httpx.TransportError, httpx.StreamError, OSError, TimeoutError))
+    return isinstance(err, (TransportError, httpx.TransportError, httpx.StreamError, OSError, TimeoutError))
 
 
 def _field(obj: Any, wire: str, attr: str) -> Any:

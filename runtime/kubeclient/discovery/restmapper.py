@@ -4,6 +4,8 @@
     mapper.resource_for("deployments.apps")  → the same; "deployment.v1.apps" pins the version
     mapper.kind_for(GVR("apps", "v1", "deployments")) → GVK("apps", "v1", "Deployment")
 
+`RESTMapper(discovery_client)` is deferred: it asks discovery on first use and refreshes once on a miss.
+
 A name may be a plural, singular, short name or kind (case-insensitive), optionally qualified as
 `name.group` or `name.version.group`. Candidates are ranked like client-go's PriorityRESTMapper: groups in discovery
 order (the core group first, built-in groups before custom ones), and each group's preferred version first. When the
@@ -12,8 +14,12 @@ best candidates come from more than one custom group, the name is ambiguous and 
 
 from __future__ import annotations
 
+import inspect
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from kubeclient.apidocs.model import GroupInfo, Resource
 from kubeclient.schema import GVK, GVR
@@ -52,9 +58,36 @@ def _is_builtin(group: str) -> bool:
 
 
 class RESTMapper:
-    """Built from discovery facts; `reset()` (or a new mapper) after the served API changes."""
+    """Kinds ↔ resources from discovery facts: `RESTMapper(groups, resources)`, or `RESTMapper(discovery_client)`.
 
-    def __init__(self, groups: Iterable[GroupInfo], resources: Iterable[Resource]) -> None:
+    Given a discovery client the mapper is deferred (client-go's DeferredDiscoveryRESTMapper): it asks discovery on
+    first use, and a name or kind it does not know makes it refresh discovery once and look again, so a CRD created
+    after start-up resolves without a new mapper. The same unknown name refreshes at most once per `miss_ttl`
+    seconds. `reset()` forgets what it knows (the next lookup asks discovery again).
+    """
+
+    def __init__(
+        self,
+        groups: Iterable[GroupInfo] | Any,
+        resources: Iterable[Resource] | None = None,
+        *,
+        miss_ttl: float = 10.0,
+    ) -> None:
+        self._discovery: Any = None
+        self._lock = threading.RLock()
+        self._misses: dict[str, float] = {}
+        self.miss_ttl = miss_ttl
+        self._loaded = False
+        if resources is None:
+            if not callable(getattr(groups, "server_groups_and_resources", None)):
+                raise TypeError(
+                    f"RESTMapper takes (groups, resources) or a discovery client, not a {type(groups).__name__} alone"
+                )
+            self._discovery = groups
+        else:
+            self._load(groups, resources)
+
+    def _load(self, groups: Iterable[GroupInfo], resources: Iterable[Resource]) -> None:
         self._groups = list(groups)
         self._resources = [r for r in resources if "/" not in r.plural]
         order = {g.name: i for i, g in enumerate(self._groups)}
@@ -67,14 +100,68 @@ class RESTMapper:
 
         self._resources.sort(key=rank)
         self._rank = rank
+        self._loaded = True
+
+    def _fetch(self) -> None:
+        found = self._discovery.server_groups_and_resources()
+        if inspect.isawaitable(found):
+            close = getattr(found, "close", None)
+            if callable(close):
+                close()
+            raise TypeError(
+                "a deferred RESTMapper needs a synchronous DiscoveryClient; with an AsyncDiscoveryClient use "
+                "RESTMapper(*await discovery.server_groups_and_resources())"
+            )
+        groups, resources = found
+        self._load(groups, resources)
+
+    def _ensure(self) -> None:
+        if not self._loaded:
+            with self._lock:
+                if not self._loaded:
+                    self._fetch()
+
+    def _refreshed_for(self, name: str) -> bool:
+        """After a miss on `name`: refresh discovery (once per miss_ttl for the same name); True when it did."""
+        if self._discovery is None:
+            return False
+        with self._lock:
+            now = time.monotonic()
+            last = self._misses.get(name)
+            if last is not None and now - last < self.miss_ttl:
+                return False
+            self._misses[name] = now
+            invalidate = getattr(self._discovery, "invalidate", None)
+            if callable(invalidate):
+                invalidate()
+            self._fetch()
+            return True
+
+    def reset(self) -> None:
+        """Forget the discovery facts: the next lookup asks the discovery client again (deferred mappers only)."""
+        if self._discovery is None:
+            return
+        with self._lock:
+            invalidate = getattr(self._discovery, "invalidate", None)
+            if callable(invalidate):
+                invalidate()
+            self._loaded = False
+            self._misses.clear()
 
     @classmethod
     def from_discovery(cls, discovery: object) -> RESTMapper:
-        """From anything with `server_groups_and_resources()` returning (groups, resources)."""
+        """From anything with `server_groups_and_resources()` returning (groups, resources), fetched now."""
         groups, resources = discovery.server_groups_and_resources()  # type: ignore[attr-defined]
         return cls(groups, resources)
 
     def _candidates(self, name: str) -> list[Resource]:
+        self._ensure()
+        found = self._match(name)
+        if not found and self._refreshed_for(f"name:{name.lower()}"):
+            found = self._match(name)
+        return found
+
+    def _match(self, name: str) -> list[Resource]:
         lowered = name.lower()
         parts = lowered.split(".")
         tries: list[tuple[str, str | None, str | None]] = [(lowered, None, None)]
@@ -117,20 +204,29 @@ class RESTMapper:
         return best
 
     def kind_for(self, gvr: GVR) -> GVK:
-        for r in self._resources:
-            if r.group == gvr.group and r.plural == gvr.resource and (not gvr.version or r.version == gvr.version):
-                return r.gvk
+        self._ensure()
+        for attempt in (0, 1):
+            for r in self._resources:
+                if r.group == gvr.group and r.plural == gvr.resource and (not gvr.version or r.version == gvr.version):
+                    return r.gvk
+            if attempt or not self._refreshed_for(f"gvr:{gvr}"):
+                break
         raise NoMatchError(f"no kind is registered for the resource {gvr}")
 
     def rest_mapping(self, gvk: GVK) -> RESTMapping:
         """The resource serving a kind; an empty version picks the group's preferred one."""
-        for r in self._resources:
-            if r.group == gvk.group and r.kind == gvk.kind and (not gvk.version or r.version == gvk.version):
-                return RESTMapping(r.gvr, r.gvk, r.namespaced)
+        self._ensure()
+        for attempt in (0, 1):
+            for r in self._resources:
+                if r.group == gvk.group and r.kind == gvk.kind and (not gvk.version or r.version == gvk.version):
+                    return RESTMapping(r.gvr, r.gvk, r.namespaced)
+            if attempt or not self._refreshed_for(f"gvk:{gvk}"):
+                break
         raise NoMatchError(f'no matches for kind "{gvk.kind}" in version "{gvk.api_version}"')
 
     def resources_for_category(self, category: str) -> list[GVR]:
         """kubectl's `get all`: each member of the category once, at its preferred version."""
+        self._ensure()
         seen: set[tuple[str, str]] = set()
         out = []
         for r in self._resources:

@@ -9,7 +9,9 @@
   task once we lead; `stop_event` (an `asyncio.Event`) is set when we stop leading, and a task still running one
   `retry_period` later is cancelled. `on_stopped_leading()` runs when `run()` ends; `on_new_leader(identity)`
   whenever the observed holder changes. Callbacks may be plain functions or coroutine functions.
-- Each lease request is bounded by `renew_deadline` so a hung request cannot keep a lost leader leading.
+- Each lease request is bounded by `renew_deadline` so a hung request cannot keep a lost leader leading. The bound
+  is `asyncio.timeout`, not `wait_for`: on Python 3.11 `wait_for` can swallow a cancellation that arrives as the
+  request completes, and a cancelled leader would then go on renewing.
 """
 
 from __future__ import annotations
@@ -103,7 +105,8 @@ class AsyncLeaderElector:
         """Sleep `seconds` unless stopped first; True when stopped."""
         event = self._stop_event()
         try:
-            await asyncio.wait_for(event.wait(), max(seconds, 0.0))
+            async with asyncio.timeout(max(seconds, 0.0)):
+                await event.wait()
         except TimeoutError:
             return False
         return True
@@ -113,14 +116,16 @@ class AsyncLeaderElector:
     async def try_acquire_or_renew(self) -> bool:
         """One round: take or renew the lease if we may; True when we hold it afterwards."""
         try:
-            old = await asyncio.wait_for(self.lock.aget(), self.renew_deadline)
+            async with asyncio.timeout(self.renew_deadline):
+                old = await self.lock.aget()
         except Exception as err:
             if not is_not_found(err):
                 logger.error("error retrieving %s: %s", self.lock.describe(), err)
                 return False
             desired = self.core.initial_record()
             try:
-                await asyncio.wait_for(self.lock.acreate(desired), self.renew_deadline)
+                async with asyncio.timeout(self.renew_deadline):
+                    await self.lock.acreate(desired)
             except Exception as create_err:
                 logger.error("error initially creating %s: %s", self.lock.describe(), create_err)
                 return False
@@ -131,7 +136,8 @@ class AsyncLeaderElector:
             logger.debug("lock is held by %s and has not yet expired", old.holder_identity)
             return False
         try:
-            await asyncio.wait_for(self.lock.aupdate(record), self.renew_deadline)
+            async with asyncio.timeout(self.renew_deadline):
+                await self.lock.aupdate(record)
         except Exception as err:
             logger.error("failed to update %s: %s", self.lock.describe(), err)
             return False
@@ -144,7 +150,8 @@ class AsyncLeaderElector:
         if record is None:
             return True
         try:
-            await asyncio.wait_for(self.lock.aupdate(record), self.renew_deadline)
+            async with asyncio.timeout(self.renew_deadline):
+                await self.lock.aupdate(record)
         except Exception as err:
             logger.error("failed to release %s: %s", self.lock.describe(), err)
             return False

@@ -4,8 +4,8 @@
 client-go's rest.Request (`rc.get().namespace("default").resource("pods").param("limit", 100).do().json()`).
 """
 
-from kubeclient.rest.aio import AsyncRequest, AsyncRESTClient, AsyncWatch
-from kubeclient.rest.client import Request, RESTClient, Watch
+from kubeclient.rest.aio import AsyncRequest, AsyncRESTClient, AsyncStream, AsyncWatch
+from kubeclient.rest.client import Request, RESTClient, Stream, Watch
 from kubeclient.rest.flow import MAX_RETRIES, Result
 from kubeclient.rest.ratelimit import TokenBucket
 from kubeclient.rest.request import DEFAULT_ACCEPT, PATCH_CONTENT_TYPES, PreparedRequest, RequestBuilder, RequestError
@@ -18,6 +18,7 @@ __all__ = [
     "PATCH_CONTENT_TYPES",
     "AsyncRESTClient",
     "AsyncRequest",
+    "AsyncStream",
     "AsyncWatch",
     "PreparedRequest",
     "RESTClient",
@@ -25,6 +26,7 @@ __all__ = [
     "RequestBuilder",
     "RequestError",
     "Result",
+    "Stream",
     "TokenBucket",
     "Warning",
     "WarningHandler",

@@ -8,12 +8,11 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Generator
-from contextlib import asynccontextmanager
 from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
-from kubeclient.rest.flow import Result, Send, Sleep, Throttle, request_flow
+from kubeclient.rest.flow import Result, Send, Sleep, Throttle, request_flow, transport_error
 from kubeclient.rest.ratelimit import TokenBucket
 from kubeclient.rest.request import PreparedRequest, RequestBuilder, patch_content_type
 from kubeclient.rest.transport import client_kwargs, request_extensions, request_timeout
@@ -48,6 +47,8 @@ class AsyncRESTClient:
         self._extensions = extensions
         self._owns_http = owns_http
         self.reset_retry_delay = reset_retry_delay
+        # The Config it was made from (for_config), which streaming calls (exec, port-forward) connect with.
+        self.config: Any = None
 
     @classmethod
     def for_config(
@@ -61,16 +62,18 @@ class AsyncRESTClient:
         http2: bool = False,
     ) -> AsyncRESTClient:
         http = httpx.AsyncClient(**client_kwargs(cfg, http2=http2, transport=transport, asynchronous=True))
-        return cls(
+        client = cls(
             http,
             prefix=api_path_prefix(group, version),
             limiter=TokenBucket(cfg.qps, cfg.burst),
             warning_handler=warning_handler,
             extensions=request_extensions(cfg),
         )
+        client.config = cfg
+        return client
 
     def for_group_version(self, group: str, version: str) -> AsyncRESTClient:
-        return AsyncRESTClient(
+        client = AsyncRESTClient(
             self.http,
             prefix=api_path_prefix(group, version),
             limiter=self.limiter,
@@ -79,6 +82,8 @@ class AsyncRESTClient:
             owns_http=False,
             reset_retry_delay=self.reset_retry_delay,
         )
+        client.config = self.config
+        return client
 
     def verb(self, method: str, *, content_type: str | None = None) -> AsyncRequest:
         return AsyncRequest(self, method, self.prefix, content_type=content_type)
@@ -169,13 +174,9 @@ class AsyncRequest(RequestBuilder):
         response, warnings = await self._client.execute(self.prepare())
         return Result(response, warnings)
 
-    @asynccontextmanager
-    async def stream(self) -> AsyncIterator[httpx.Response]:
-        response, _ = await self._client.execute(self.prepare(), stream=True)
-        try:
-            yield response
-        finally:
-            await response.aclose()
+    def stream(self) -> AsyncStream:
+        """The open answer as an `AsyncStream`: sent on `await`, `async with` or the first `async for`."""
+        return AsyncStream(self._client, self.prepare())
 
     def watch(self, decode: Callable[[bytes], T] | None = None) -> AsyncWatch[T]:
         """An AsyncWatch: `async for` opens it on first use; `await` opens it at once (errors surface there)."""
@@ -219,10 +220,12 @@ class AsyncWatch(Generic[T]):
                 if not self._pending:
                     raise
                 break
-            except (httpx.StreamError, httpx.TransportError):
+            except (httpx.StreamError, httpx.TransportError) as exc:
                 if self._closed:
                     raise StopAsyncIteration from None
                 await self.aclose()
+                if isinstance(exc, httpx.TransportError):
+                    raise transport_error(exc) from None
                 raise
             self._pending.extend(self._decoder.feed(chunk))
         event = self._pending.popleft()
@@ -246,6 +249,81 @@ class AsyncWatch(Generic[T]):
     @property
     def closed(self) -> bool:
         return self._closed
+
+    async def __aenter__(self) -> Self:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+class AsyncStream:
+    """An open streamed answer on asyncio (see `kubeclient.rest.Stream`): `async for line in stream`, or
+    `aiter_bytes()`, `aiter_text()`, `aread()`. The request is sent on `await`, `async with` or first iteration;
+    the connection closes when the iteration ends, the `async with` block ends, or on `aclose()` — leave a loop early
+    inside `async with` so that the close is not left to the garbage collector."""
+
+    def __init__(self, client: AsyncRESTClient, request: PreparedRequest) -> None:
+        self._client = client
+        self._request = request
+        self._response: httpx.Response | None = None
+
+    async def start(self) -> Self:
+        if self._response is None:
+            self._response, _ = await self._client.execute(self._request, stream=True)
+        return self
+
+    def __await__(self) -> Generator[Any, None, Self]:
+        return self.start().__await__()
+
+    def _opened(self) -> httpx.Response:
+        if self._response is None:
+            raise RuntimeError("the stream is not open yet: await it or use `async with`")
+        return self._response
+
+    @property
+    def status_code(self) -> int:
+        return self._opened().status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self._opened().headers
+
+    @property
+    def closed(self) -> bool:
+        return self._response is not None and self._response.is_closed
+
+    async def _reading(self, kind: str, *args: Any) -> AsyncIterator[Any]:
+        await self.start()
+        try:
+            async for chunk in getattr(self._opened(), kind)(*args):
+                yield chunk
+        except httpx.TransportError as exc:
+            raise transport_error(exc) from None
+        finally:
+            await self.aclose()
+
+    def __aiter__(self) -> AsyncIterator[str]:
+        return self.aiter_lines()
+
+    def aiter_lines(self) -> AsyncIterator[str]:
+        return self._reading("aiter_lines")
+
+    def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        return self._reading("aiter_bytes", chunk_size)
+
+    def aiter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
+        return self._reading("aiter_text", chunk_size)
+
+    async def aread(self) -> bytes:
+        return b"".join([chunk async for chunk in self.aiter_bytes()])
+
+    async def aclose(self) -> None:
+        if self._response is not None:
+            try:
+                await self._response.aclose()
+            except (httpx.HTTPError, RuntimeError, OSError):
+                pass
 
     async def __aenter__(self) -> Self:
         return await self.start()

@@ -11,12 +11,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
-from kubeclient.rest.flow import Result, Send, Sleep, Throttle, request_flow
+from kubeclient.rest.flow import Result, Send, Sleep, Throttle, request_flow, transport_error
 from kubeclient.rest.ratelimit import TokenBucket
 from kubeclient.rest.request import PreparedRequest, RequestBuilder, patch_content_type
 from kubeclient.rest.transport import client_kwargs, request_extensions, request_timeout
@@ -24,7 +23,7 @@ from kubeclient.rest.warnings import Warning, WarningHandler, log_once_handler
 from kubeclient.schema import api_path_prefix
 from kubeclient.watch import WatchDecoder, WatchEvent, raise_for_error
 
-__all__ = ["RESTClient", "Request", "Watch"]
+__all__ = ["RESTClient", "Request", "Stream", "Watch"]
 
 T = TypeVar("T")
 
@@ -54,6 +53,8 @@ class RESTClient:
         self._extensions = extensions
         self._owns_http = owns_http
         self.reset_retry_delay = reset_retry_delay
+        # The Config it was made from (for_config), which streaming calls (exec, port-forward) connect with.
+        self.config: Any = None
 
     @classmethod
     def for_config(
@@ -67,17 +68,19 @@ class RESTClient:
         http2: bool = False,
     ) -> RESTClient:
         http = httpx.Client(**client_kwargs(cfg, http2=http2, transport=transport))
-        return cls(
+        client = cls(
             http,
             prefix=api_path_prefix(group, version),
             limiter=TokenBucket(cfg.qps, cfg.burst),
             warning_handler=warning_handler,
             extensions=request_extensions(cfg),
         )
+        client.config = cfg
+        return client
 
     def for_group_version(self, group: str, version: str) -> RESTClient:
         """A client for another group-version sharing this one's connections and rate limiter."""
-        return RESTClient(
+        client = RESTClient(
             self.http,
             prefix=api_path_prefix(group, version),
             limiter=self.limiter,
@@ -86,6 +89,8 @@ class RESTClient:
             owns_http=False,
             reset_retry_delay=self.reset_retry_delay,
         )
+        client.config = self.config
+        return client
 
     # --- request builders --------------------------------------------------------------------------------------
     def verb(self, method: str, *, content_type: str | None = None) -> Request:
@@ -179,14 +184,11 @@ class Request(RequestBuilder):
         response, warnings = self._client.execute(self.prepare())
         return Result(response, warnings)
 
-    @contextmanager
-    def stream(self) -> Iterator[httpx.Response]:
-        """The open response of a long answer (e.g. logs with follow=true); closed when the block ends."""
+    def stream(self) -> Stream:
+        """Send now and hand out the open answer (e.g. logs with follow=true) as a `Stream`: iterate it for lines;
+        the connection closes when the loop or the `with` block ends."""
         response, _ = self._client.execute(self.prepare(), stream=True)
-        try:
-            yield response
-        finally:
-            response.close()
+        return Stream(response)
 
     def watch(self, decode: Callable[[bytes], T] | None = None) -> Watch[T]:
         """Open a watch (the caller sets watch=true or uses a watch path); events decode their object with
@@ -221,10 +223,12 @@ class Watch(Generic[T]):
                 if not self._pending:
                     raise
                 break
-            except (httpx.StreamError, httpx.TransportError):
+            except (httpx.StreamError, httpx.TransportError) as exc:
                 if self._closed.is_set():
                     raise StopIteration from None
                 self.close()
+                if isinstance(exc, httpx.TransportError):
+                    raise transport_error(exc) from None
                 raise
             self._pending.extend(self._decoder.feed(chunk))
         event = self._pending.popleft()
@@ -265,3 +269,67 @@ class Watch(Generic[T]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class Stream:
+    """An open streamed answer, as client-go's `Stream()` hands out a reader and not its transport.
+
+    `for line in stream` gives the lines (str, without line ends); `iter_bytes()` the raw chunks, `iter_text()`
+    decoded text, `read()` everything. Whichever way it is read, the connection closes when the loop ends (also on
+    `break`, when the loop drops its iterator), when a `with` block ends, or on `close()`. A transport failure while
+    reading (a silence longer than the timeout) raises the kubeclient `TransportError`.
+    """
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    @property
+    def status_code(self) -> int:
+        return self._response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self._response.headers
+
+    @property
+    def closed(self) -> bool:
+        return self._response.is_closed
+
+    def _reading(self, chunks: Iterator[T]) -> Iterator[T]:
+        try:
+            yield from chunks
+        except httpx.TransportError as exc:
+            raise transport_error(exc) from None
+        finally:
+            self.close()
+
+    def __iter__(self) -> Iterator[str]:
+        return self.iter_lines()
+
+    def iter_lines(self) -> Iterator[str]:
+        return self._reading(self._response.iter_lines())
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        return self._reading(self._response.iter_bytes(chunk_size))
+
+    def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
+        return self._reading(self._response.iter_text(chunk_size))
+
+    def read(self) -> bytes:
+        return b"".join(self.iter_bytes())
+
+    def close(self) -> None:
+        try:
+            self._response.close()
+        except (httpx.HTTPError, RuntimeError, OSError):
+            pass
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        return f"<Stream {self._response.request.method} {self._response.request.url.path} {state}>"

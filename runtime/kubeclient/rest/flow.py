@@ -12,14 +12,24 @@ send differs. Retry rules, semantics §4:
 from __future__ import annotations
 
 import errno
+import socket
+import ssl
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import httpx
 import msgspec
 
-from kubeclient.errors import error_from_response
+from kubeclient.errors import (
+    CannotConnectError,
+    RequestTimeoutError,
+    ResponseDecodeError,
+    TLSError,
+    TransportError,
+    error_from_response,
+)
+from kubeclient.rest.decoding import resolve_json_path
 from kubeclient.rest.request import PreparedRequest
 from kubeclient.rest.warnings import Warning, WarningHandler, parse_warning_headers
 
@@ -33,6 +43,7 @@ __all__ = [
     "is_retryable_transport_error",
     "request_flow",
     "retry_after_header",
+    "transport_error",
 ]
 
 MAX_RETRIES = 10
@@ -86,6 +97,76 @@ def is_retryable_transport_error(exc: BaseException) -> bool:
     return False
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and cause not in chain:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    return chain
+
+
+def _os_reason(err: OSError) -> str:
+    """`connection refused` from `[Errno 111] Connection refused`; a resolver error says what did not resolve."""
+    text = err.strerror or str(err) or type(err).__name__
+    text = text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
+    if isinstance(err, socket.gaierror):
+        return f"the host name did not resolve ({text})"
+    return text
+
+
+def _tls_reason(err: ssl.SSLError) -> str:
+    if isinstance(err, ssl.SSLCertVerificationError):
+        detail = err.verify_message or err.reason or "certificate verify failed"
+        return f"the server's certificate did not verify: {detail} (check certificate-authority in the kubeconfig)"
+    return f"{err.reason or err}".lower().replace("_", " ")
+
+
+def transport_error(exc: httpx.TransportError, method: str = "", path: str = "") -> TransportError:
+    """One line for a failed request: the server (or the request, for timeouts) and the cause.
+
+    httpx words these as `[Errno 111] Connection refused` without the address; the user needs the address first.
+    """
+    try:
+        url = exc.request.url
+        method = exc.request.method
+        timeouts = exc.request.extensions.get("timeout") or {}
+    except RuntimeError:  # an error raised before httpx attached the request
+        url = httpx.URL(path)
+        timeouts = {}
+    server = f"{url.scheme}://{url.netloc.decode('ascii')}" if url.scheme else str(url)
+    request = f"{method} {url}"
+    chain = _causes(exc)
+    tls = next((c for c in chain if isinstance(c, ssl.SSLError)), None)
+    if isinstance(exc, httpx.TimeoutException):
+        phase = {
+            httpx.ConnectTimeout: ("connect", "no connection to " + server),
+            httpx.ReadTimeout: ("read", "no answer"),
+            httpx.WriteTimeout: ("write", "the request could not be sent"),
+            httpx.PoolTimeout: ("pool", "no free connection in the pool"),
+        }.get(type(exc), ("read", "timed out"))
+        seconds = timeouts.get(phase[0]) if isinstance(timeouts, dict) else None
+        within = f" within {seconds:g} s" if isinstance(seconds, int | float) else ""
+        message = f"{request} timed out: {phase[1]}{within}"
+        return RequestTimeoutError(message, method=method, url=str(url), cause=exc)
+    if tls is not None:
+        message = f"TLS handshake with {server} failed: {_tls_reason(tls)}"
+        return TLSError(message, method=method, url=str(url), cause=exc)
+    if isinstance(exc, httpx.ConnectError):
+        os_err = next((c for c in chain if isinstance(c, OSError)), None)
+        reason = _os_reason(os_err) if os_err is not None else (str(exc) or type(exc).__name__)
+        return CannotConnectError(f"cannot connect to {server}: {reason}", method=method, url=str(url), cause=exc)
+    reason = str(exc) or type(exc).__name__
+    return TransportError(f"{request} failed: {reason}", method=method, url=str(url), cause=exc)
+
+
+def _raise_transport(exc: httpx.TransportError, request: PreparedRequest) -> NoReturn:
+    err = transport_error(exc, request.method, request.path)
+    # The httpx/httpcore chain runs to some 70 lines; `err.cause` keeps it for whoever needs it.
+    err.__suppress_context__ = True
+    raise err
+
+
 @dataclass
 class Result:
     """A successful answer: `status_code`, `headers`, `content` bytes, `raw` (the httpx.Response), `warnings`."""
@@ -110,15 +191,48 @@ class Result:
         return str(self.raw.headers.get("content-type", ""))
 
     def json(self) -> Any:
-        return msgspec.json.decode(self.raw.content) if self.raw.content else None
+        try:
+            return msgspec.json.decode(self.raw.content) if self.raw.content else None
+        except msgspec.DecodeError as exc:
+            raise self._decode_error(exc, "JSON") from None
 
     def into(self, type_: type[T]) -> T:
-        """Decode into a model (its `from_json`), a msgspec Struct or any type msgspec can decode into."""
+        """Decode into a model (its `from_json`), a msgspec Struct or any type msgspec can decode into; a body that
+        does not fit raises `ResponseDecodeError` naming the request and the JSON path."""
         from_json = getattr(type_, "from_json", None)
-        if callable(from_json):
-            decoded: T = from_json(self.raw.content)
-            return decoded
-        return msgspec.json.decode(self.raw.content, type=type_)
+        try:
+            if callable(from_json):
+                decoded: T = from_json(self.raw.content)
+                return decoded
+            return msgspec.json.decode(self.raw.content, type=type_)
+        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            raise self._decode_error(exc, getattr(type_, "__name__", str(type_)), type_) from None
+
+    def _decode_error(self, exc: Exception, into: str, type_: Any = None) -> ResponseDecodeError:
+        request = self.raw.request
+        text = str(exc)
+        at = text.rfind(" - at `")
+        json_path = (
+            text[at + 7 : -1]
+            if at >= 0 and text.endswith("`")
+            else ("$" if isinstance(exc, msgspec.ValidationError) else "")
+        )
+        if "[...]" in json_path:
+            try:
+                json_path = resolve_json_path(type_, self.raw.content, json_path)
+            except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+                pass  # msgspec's own path stands
+        what = text[:at] if at >= 0 else text
+        where = f" at {json_path}" if json_path else ""
+        path = request.url.path
+        return ResponseDecodeError(
+            f"cannot decode the answer to {request.method} {path} as {into}: {what}{where}",
+            resource=path,
+            method=request.method,
+            path=path,
+            json_path=json_path,
+            cause=exc,
+        )
 
     def __repr__(self) -> str:
         return f"<Result {self.status_code} {self.content_type or '-'} {len(self.raw.content)} bytes>"
@@ -163,7 +277,7 @@ def request_flow(
                     on_retry(attempt, f"{type(exc).__name__}: {exc}")
                 yield Sleep(reset_retry_delay)
                 continue
-            raise
+            _raise_transport(exc, request)
         warnings = _handle_warnings(response, warning_handler)
         code = response.status_code
         retry_after = retry_after_header(response.headers)

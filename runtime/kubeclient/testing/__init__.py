@@ -8,6 +8,9 @@
 The real thing beside it: `ControlPlane` (kubeclient.testing.envtest) runs etcd + kube-apiserver from envtest-style
 binaries; use it where exact server behaviour matters, the fake where speed and fault injection do.
 
+Needs the `testing` extra (`pip install "kubeclient[testing]"`); names load on first use, and without the extra the
+error says so.
+
 pytest: fixtures `kube_fake` / `kube_fake_session`, `kube_control_plane` / `kube_namespace` (module
 `kubeclient.testing.pytest_plugin`).
 Standalone: `python -m kubeclient.testing serve --port N --kubeconfig-out PATH`.
@@ -35,11 +38,17 @@ Known differences from kube-apiserver v1.36:
 - OpenAPI documents are served as stored; /openapi/v2 does not include CRDs.
 """
 
-from kubeclient.testing.auth import User
-from kubeclient.testing.certs import ClientCertificate
-from kubeclient.testing.envtest import ControlPlane, ControlPlaneError, ControlPlaneUser
-from kubeclient.testing.faults import FaultRequest, Faults
-from kubeclient.testing.server import FakeAPIServer, default_documents_dir
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kubeclient.testing.auth import User
+    from kubeclient.testing.certs import ClientCertificate
+    from kubeclient.testing.envtest import ControlPlane, ControlPlaneError, ControlPlaneUser
+    from kubeclient.testing.faults import FaultRequest, Faults
+    from kubeclient.testing.server import FakeAPIServer, default_documents_dir
 
 __all__ = [
     "ClientCertificate",
@@ -52,3 +61,25 @@ __all__ = [
     "User",
     "default_documents_dir",
 ]
+
+# Loaded on first use: the servers need the `testing` extra (trustme, cryptography), which says so when missing.
+_HOMES = {
+    "User": "kubeclient.testing.auth",
+    "ClientCertificate": "kubeclient.testing.certs",
+    "ControlPlane": "kubeclient.testing.envtest",
+    "ControlPlaneError": "kubeclient.testing.envtest",
+    "ControlPlaneUser": "kubeclient.testing.envtest",
+    "FaultRequest": "kubeclient.testing.faults",
+    "Faults": "kubeclient.testing.faults",
+    "FakeAPIServer": "kubeclient.testing.server",
+    "default_documents_dir": "kubeclient.testing.server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'kubeclient.testing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

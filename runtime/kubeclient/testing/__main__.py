@@ -1,7 +1,7 @@
 """Run a test server in the foreground until interrupted:
 
-    python -m kubeclient.testing serve --port N --kubeconfig-out PATH          # the fake API server
-    python -m kubeclient.testing control-plane --assets DIR --kubeconfig-out PATH  # real etcd + kube-apiserver
+python -m kubeclient.testing serve --port N --kubeconfig-out PATH          # the fake API server
+python -m kubeclient.testing control-plane --assets DIR --kubeconfig-out PATH  # real etcd + kube-apiserver
 """
 
 from __future__ import annotations

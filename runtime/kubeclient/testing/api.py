@@ -7,7 +7,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,13 +16,15 @@ import yaml
 from kubeclient.apidocs import Resource
 from kubeclient.testing import discovery
 from kubeclient.testing.auth import User
-from kubeclient.testing.content import JSON, Output, negotiate
+from kubeclient.testing.content import JSON, YAML, Output, negotiate
+from kubeclient.testing.decoding import loads_tracking
 from kubeclient.testing.faults import FaultRequest, Faults
 from kubeclient.testing.fieldmanager import manager_from_user_agent
 from kubeclient.testing.objects import Ctx, Objects, gv, rkey
 from kubeclient.testing.patch import PatchRequest
 from kubeclient.testing.patch import patch as patch_verb
 from kubeclient.testing.registry import Registry
+from kubeclient.testing.rules import dry_run
 from kubeclient.testing.scale import apply_scale, scale_of
 from kubeclient.testing.selectors import parse_selection
 from kubeclient.testing.status import (
@@ -43,9 +45,13 @@ from kubeclient.testing.storage import Store, TooOld
 from kubeclient.testing.subresources import is_partial
 from kubeclient.testing.tables import partial_metadata, partial_metadata_list, table
 from kubeclient.testing.watch import Watcher, line, stream
+from kubeclient.testing.wire import PROTOBUF, answer_protobuf, default_codec, protobuf_body
 
 LOG = logging.getLogger("kubeclient.testing")
 ANONYMOUS_PATHS = ("healthz", "readyz", "livez", "version")
+MAX_BODY = 3 * 1024 * 1024  # kube-apiserver's --max-request-body-bytes default
+# What Go's mux answers for a path no API group serves: plain text, not a Status.
+PAGE_NOT_FOUND = (404, b"404 page not found\n", "text/plain; charset=utf-8")
 
 
 @dataclass
@@ -72,6 +78,8 @@ class Response:
     content_type: str = JSON
     headers: list[tuple[str, str]] = field(default_factory=list)
     chunks: Iterator[bytes] | None = None  # set for streamed (watch) answers
+    # set for 101 Switching Protocols: given the connection's socket and buffered reader, serves the new protocol
+    upgrade: Callable[[Any, Any], None] | None = None
 
 
 def json_response(status: int, obj: Any, content_type: str = JSON, warnings: list[str] | None = None) -> Response:
@@ -80,7 +88,7 @@ def json_response(status: int, obj: Any, content_type: str = JSON, warnings: lis
 
 
 def status_response(err: APIStatus) -> Response:
-    resp = json_response(err.code, err.body())
+    resp = json_response(err.code, err.body(), warnings=err.warnings)
     if err.retry_after is not None:
         resp.headers.append(("Retry-After", str(err.retry_after)))
     return resp
@@ -122,14 +130,17 @@ class API:
         self.stopping = threading.Event()
         self._watchers_lock = threading.Lock()
         self.watchers: set[Watcher] = set()
+        from kubeclient.testing.streaming import StreamingPods
+
+        self.streaming = StreamingPods()
 
     # entry point
 
     def handle(self, req: Request) -> Response:
         try:
-            return self._handle(req)
+            return answer_protobuf(req.header("Accept"), self._handle(req))
         except APIStatus as err:
-            return status_response(err)
+            return answer_protobuf(req.header("Accept"), status_response(err))
         except Exception as exc:
             # A bug in the fake must surface as the 500 a panicking apiserver sends, not as a dropped connection.
             LOG.exception("fake apiserver: %s %s failed", req.method, req.path)
@@ -142,6 +153,10 @@ class API:
         segments = [s for s in req.path.split("/") if s]
         if req.user is None and not (segments and segments[0] in ANONYMOUS_PATHS):
             raise unauthorized()
+        if len(req.body) > MAX_BODY:
+            raise APIStatus(413, "RequestEntityTooLarge", f"Request entity too large: limit is {MAX_BODY}")
+        if len(segments) > 1 and segments[0] == "apis" and not self._group_served(segments[1:3]):
+            return Response(*PAGE_NOT_FOUND)
         target = self._resource_target(segments) if self._is_resource_path(segments) else None
         verb = self._verb(req, target) if target else req.method.lower()
         delay, failure = self.faults.check(FaultRequest(req.method, req.path, req.query, verb))
@@ -154,6 +169,12 @@ class API:
         return self._resource(req, target, verb)
 
     # non-resource paths
+
+    def _group_served(self, group_version: list[str]) -> bool:
+        served = {g.name: g.versions for g in self.registry.groups()}
+        if group_version[0] not in served:
+            return False
+        return len(group_version) < 2 or group_version[1] in served[group_version[0]]
 
     @staticmethod
     def _is_resource_path(segments: list[str]) -> bool:
@@ -216,11 +237,13 @@ class API:
                 raise path_not_found()
             return json_response(200, swagger)
         if rest == ["v3"]:
-            return json_response(200, discovery.openapi_index(self.registry))
+            # kube-apiserver labels the index text/plain although it is JSON.
+            return json_response(200, discovery.openapi_index(self.registry), "text/plain; charset=utf-8")
         if len(rest) > 1 and rest[0] == "v3":
             doc = self.registry.openapi_raw("/".join(rest[1:]))
             if doc is not None:
                 return json_response(200, doc)
+            return Response(404, b"", "")  # the OpenAPI handler answers an unknown group-version with nothing
         raise path_not_found()
 
     # resource paths
@@ -236,7 +259,7 @@ class API:
         namespace = ""
         if len(rest) >= 3 and rest[0] == "namespaces" and not (len(rest) == 3 and rest[2] in ("status", "finalize")):
             namespace, rest = rest[1], rest[2:]
-        if not rest or len(rest) > 3:
+        if not rest or (len(rest) > 3 and rest[2] != "proxy"):  # proxy paths go on: .../{name}/proxy/{path}
             raise path_not_found()
         res = self.registry.lookup(group, version, rest[0])
         if res is None or (namespace and not res.namespaced):
@@ -267,6 +290,11 @@ class API:
 
     def _resource(self, req: Request, t: Target, verb: str) -> Response:
         res = t.res
+        if t.subresource == "proxy" and res.group == "":
+            return self.streaming.proxy(req, self.objects, res, t.namespace, t.name)
+        if res.group == "" and res.plural == "pods" and t.subresource in ("exec", "attach", "portforward"):
+            pod = self.objects.get_live(Ctx(res=res, namespace=t.namespace, manager=""), t.name)
+            return self.streaming.serve(req, pod, t.subresource, t.namespace, t.name)
         allowed = res.subresources[t.subresource].verbs if t.subresource else res.verbs
         create_mismatch = verb == "create" and bool(t.name) != bool(t.subresource)
         # The all-namespaces path of a namespaced resource only lists and watches.
@@ -278,6 +306,10 @@ class API:
             plural = f"{res.plural}/{t.subresource}" if t.subresource else res.plural
             raise forbidden(req.user.name, verb, res.group, plural, name=t.name, namespace=t.namespace)
         options = self._delete_options(req) if verb in ("delete", "deletecollection") else {}
+        options_kind = {"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions"}.get(verb)
+        bad_dry_run = dry_run(req.query.get("dryRun", []), options_kind or "DeleteOptions")
+        if bad_dry_run:
+            raise invalid(options_kind or "DeleteOptions", "meta.k8s.io", "", bad_dry_run)
         ctx = Ctx(
             res=res,
             namespace=t.namespace,
@@ -337,14 +369,16 @@ class API:
 
     @staticmethod
     def _json_body(req: Request) -> Any:
-        """The request body decoded by Content-Type: JSON or YAML (the fake does not speak protobuf or CBOR)."""
+        """The request body decoded by Content-Type: JSON, YAML, or protobuf for built-in kinds (not CBOR)."""
         media = req.header("Content-Type").split(";", maxsplit=1)[0].strip().lower()
+        if media == PROTOBUF and default_codec() is not None:
+            return protobuf_body(req.body)
         if media not in ("", "application/json", "application/yaml", "*/*"):
-            raise unsupported_media_type(["application/json", "application/yaml"])
+            raise unsupported_media_type(["application/json", "application/yaml", PROTOBUF])
         try:
             if media == "application/yaml":
                 return yaml.safe_load(req.body.decode("utf-8")) if req.body.strip() else None
-            return json.loads(req.body or b"null")
+            return loads_tracking(req.body or b"null")
         except (ValueError, yaml.YAMLError) as exc:
             raise bad_request(f"the object provided is unrecognized: {exc}") from None
 
@@ -386,6 +420,8 @@ class API:
             return json_response(200, self._table([obj], meta, ctx, req, out), out.media)
         if out.form == "metadata":
             return json_response(200, partial_metadata(obj, out.version), out.media)
+        if out.media == YAML:
+            return Response(200, yaml.safe_dump(obj, default_flow_style=False).encode(), YAML)
         return json_response(200, obj)
 
     def _table(
@@ -441,14 +477,17 @@ class API:
         items, list_meta = self.objects.list(
             ctx, selection, resource_version=rv, match=match, limit=max(limit, 0), continue_token=req.param("continue")
         )
+        if self.registry.is_custom(res) and out.form == "object":
+            list_meta.setdefault("continue", "")  # unstructured lists spell out the empty token
         rendered = [self.objects.render(res, o, in_list=out.form == "object") for o in items]
         if out.form == "table":
             return json_response(200, self._table(rendered, list_meta, ctx, req, out), out.media)
         if out.form == "metadata":
             return json_response(200, partial_metadata_list(rendered, list_meta, out.version), out.media)
-        return json_response(
-            200, {"kind": self.objects.list_kind(res), "apiVersion": gv(res), "metadata": list_meta, "items": rendered}
-        )
+        body = {"kind": self.objects.list_kind(res), "apiVersion": gv(res), "metadata": list_meta, "items": rendered}
+        if out.media == YAML:
+            return Response(200, yaml.safe_dump(body, default_flow_style=False).encode(), YAML)
+        return json_response(200, body)
 
     # watch
 
@@ -472,12 +511,12 @@ class API:
                         "resourceVersionMatch",
                     )
                 )
-            if send_initial and not bookmarks:
+            if match and match != "NotOlderThan":
                 causes.append(
                     Cause(
-                        "FieldValueForbidden",
-                        "Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true",
-                        "allowWatchBookmarks",
+                        "FieldValueNotSupported",
+                        f'Unsupported value: "{match}": supported values: "NotOlderThan"',
+                        "resourceVersionMatch",
                     )
                 )
         elif match:

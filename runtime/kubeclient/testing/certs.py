@@ -5,7 +5,12 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass
 
-import trustme
+from kubeclient.testing._extra import missing_extra
+
+try:
+    import trustme
+except ModuleNotFoundError as exc:
+    raise missing_extra(exc) from None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from kubeclient.testing.status import not_acceptable
 
 JSON = "application/json"
+YAML = "application/yaml"
+PROTOBUF = "application/vnd.kubernetes.protobuf"
 TABLE_MEDIA = "application/json;as=Table;v=v1;g=meta.k8s.io"
 ACCEPTED = [
     "application/json",
@@ -45,6 +47,10 @@ def negotiate(accept: str, *, is_list: bool, aggregated_ok: bool = False) -> Out
     if not accept.strip():
         return Output("object", JSON)
     for media, params in _parse(accept):
+        if media == YAML and not params:
+            return Output("object", YAML)
+        if media == PROTOBUF and not params:
+            return Output("object", JSON)  # encoded at the edge (wire.answer_protobuf) when the kind has a message
         if media not in (JSON, "*/*", "application/*"):
             continue
         as_ = params.get("as", "")

@@ -338,3 +338,14 @@ def scale_paths(version: CRDVersion) -> tuple[str, str, str | None]:
 
 def age_column() -> dict[str, Any]:
     return {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp", "description": AGE_DESCRIPTION}
+
+
+def terminating_condition(now: str) -> dict[str, Any]:
+    """The condition a CRD gets when its deletion is requested."""
+    return {
+        "type": "Terminating",
+        "status": "True",
+        "lastTransitionTime": now,
+        "reason": "InstanceDeletionPending",
+        "message": "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon",
+    }

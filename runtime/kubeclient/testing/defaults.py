@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -118,19 +119,35 @@ def _cronjob(obj: Obj) -> None:
 
 def _pod(obj: Obj) -> None:
     pod_spec(obj.setdefault("spec", {}))
+    if isinstance(obj["spec"], dict):
+        obj["spec"].setdefault("enableServiceLinks", True)
 
 
 def _service(obj: Obj) -> None:
     spec = obj.setdefault("spec", {})
     spec.setdefault("type", "ClusterIP")
     spec.setdefault("sessionAffinity", "None")
+    if spec.get("type") != "ExternalName":
+        spec.setdefault("internalTrafficPolicy", "Cluster")
     for port in spec.get("ports") or []:
         if isinstance(port, dict):
             port.setdefault("protocol", "TCP")
             port.setdefault("targetPort", port.get("port"))
 
 
+def _secret(obj: Obj) -> None:
+    """Type Opaque by default; stringData is folded into data (base64), as the conversion to the internal type does."""
+    obj.setdefault("type", "Opaque")
+    plain = obj.pop("stringData", None)
+    if isinstance(plain, dict):
+        data = obj.setdefault("data", {})
+        if isinstance(data, dict):
+            for key, value in plain.items():
+                data[key] = base64.b64encode(str(value).encode()).decode()
+
+
 DEFAULTERS: dict[tuple[str, str], Callable[[Obj], None]] = {
+    ("", "secrets"): _secret,
     ("apps", "deployments"): _deployment,
     ("apps", "replicasets"): _replicaset,
     ("apps", "statefulsets"): _statefulset,
@@ -148,3 +165,49 @@ def apply_defaults(res: Resource, obj: Obj) -> None:
     defaulter = DEFAULTERS.get((res.group, res.plural))
     if defaulter is not None:
         defaulter(obj)
+
+
+# What admission plugins and the registry add after decoding (so no manager owns these fields).
+NOT_READY_TOLERATIONS = [
+    {"key": f"node.kubernetes.io/{taint}", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
+    for taint in ("not-ready", "unreachable")
+]
+
+
+def on_create(res: Resource, obj: Obj, allocate_ip: Callable[[], str]) -> None:
+    """Pods: Priority and DefaultTolerationSeconds admission; Services: a cluster IP from the service range."""
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        return
+    if (res.group, res.plural) == ("", "pods"):
+        spec.setdefault("priority", 0)
+        spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+        tolerations = spec.setdefault("tolerations", [])
+        if isinstance(tolerations, list):
+            keys = {t.get("key") for t in tolerations if isinstance(t, dict)}
+            tolerations += [dict(t) for t in NOT_READY_TOLERATIONS if t["key"] not in keys]
+    elif (res.group, res.plural) == ("", "services") and spec.get("type") != "ExternalName":
+        if not spec.get("clusterIP"):
+            spec["clusterIP"] = allocate_ip()
+        spec.setdefault("clusterIPs", [spec["clusterIP"]])
+        spec.setdefault("ipFamilies", ["IPv4"])
+        spec.setdefault("ipFamilyPolicy", "SingleStack")
+        obj["status"] = {"loadBalancer": {}}
+
+
+# Fields the server set at creation that an update leaving them out keeps (Service IPs, Pod admission results).
+KEPT_ON_UPDATE = {
+    ("", "pods"): ("priority", "preemptionPolicy", "tolerations", "enableServiceLinks"),
+    ("", "services"): ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"),
+}
+
+
+def carry_over(res: Resource, old: Obj, new: Obj) -> None:
+    """Copy into `new` (an update of `old`) the server-set fields of KEPT_ON_UPDATE that it does not give."""
+    fields = KEPT_ON_UPDATE.get((res.group, res.plural), ())
+    before, after = old.get("spec"), new.get("spec")
+    if not fields or not isinstance(before, dict) or not isinstance(after, dict):
+        return
+    for field in fields:
+        if field in before and field not in after:
+            after[field] = before[field]

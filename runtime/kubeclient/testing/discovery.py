@@ -3,6 +3,8 @@ aggregated discovery v2, /version and the /openapi/v3 index."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import Any
 
 from kubeclient.apidocs import Resource
@@ -68,6 +70,7 @@ def resource_list(registry: Registry, group: str, version: str) -> dict[str, Any
         return None
     entries: list[dict[str, Any]] = []
     for res in sorted(registry.resources_for(group, version), key=lambda r: r.plural):
+        custom = registry.is_custom(res)
         entry: dict[str, Any] = {
             "name": res.plural,
             "singularName": res.singular,
@@ -79,8 +82,10 @@ def resource_list(registry: Registry, group: str, version: str) -> dict[str, Any
             entry["shortNames"] = list(res.short_names)
         if res.categories:
             entry["categories"] = list(res.categories)
+        if "create" in res.verbs and "list" in res.verbs:
+            entry["storageVersionHash"] = storage_version_hash(res)
         entries.append(entry)
-        for sub in sorted(res.subresources.values(), key=lambda s: s.name):
+        for sub in sorted(res.subresources.values(), key=_custom_order if custom else _by_name):
             sub_entry: dict[str, Any] = {
                 "name": f"{res.plural}/{sub.name}",
                 "singularName": "",
@@ -93,7 +98,29 @@ def resource_list(registry: Registry, group: str, version: str) -> dict[str, Any
                 sub_entry["kind"] = sub.kind.kind
             sub_entry["verbs"] = list(sub.verbs)
             entries.append(sub_entry)
-    return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": _gv(group, version), "resources": entries}
+    # kube-apiserver sends the legacy /api/v1 list without apiVersion; group lists carry it.
+    head = {"kind": "APIResourceList"} if group == "" else {"kind": "APIResourceList", "apiVersion": "v1"}
+    return {**head, "groupVersion": _gv(group, version), "resources": entries}
+
+
+def _by_name(sub: Any) -> tuple[int, str]:
+    return 0, str(sub.name)
+
+
+def _custom_order(sub: Any) -> tuple[int, str]:
+    """A CRD's subresources in the order its registry installs them: status, then scale."""
+    return {"status": 0, "scale": 1}.get(sub.name, 2), str(sub.name)
+
+
+# Kinds stored under another group/version than the one serving them.
+STORED_AS = {("events.k8s.io", "events"): ("", "v1", "Event")}
+
+
+def storage_version_hash(res: Resource) -> str:
+    """What kube-apiserver publishes: the first 8 bytes of sha256("<group>/<version>/<kind>") of the stored form."""
+    group, version, kind = STORED_AS.get((res.group, res.plural), (res.group, res.version, res.kind))
+    digest = hashlib.sha256(f"{group}/{version}/{kind}".encode()).digest()
+    return base64.b64encode(digest[:8]).decode()
 
 
 def _response_kind(res: Resource, group: str, version: str, kind: str, custom: bool) -> dict[str, Any]:

@@ -95,6 +95,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._serve()
 
+    def do_OPTIONS(self) -> None:
+        self._serve()  # answered 405 by the API, as kube-apiserver does
+
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             parts = []
@@ -148,10 +151,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._write(response)
 
     def _write(self, response: Response) -> None:
+        if response.upgrade is not None:
+            self._switch(response)
+            return
         self.send_response(response.status)
         self.send_header("Audit-Id", str(uuid.uuid4()))
         self.send_header("Cache-Control", "no-cache, private")
-        self.send_header("Content-Type", response.content_type)
+        if response.content_type:
+            self.send_header("Content-Type", response.content_type)
         for key, value in response.headers:
             self.send_header(key, value)
         if response.chunks is None:
@@ -176,3 +183,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()
+
+    def _switch(self, response: Response) -> None:
+        """101 Switching Protocols, then the connection belongs to the new protocol until it ends."""
+        assert response.upgrade is not None
+        self.send_response(101)
+        for key, value in response.headers:
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        try:
+            response.upgrade(self.connection, self.rfile)
+        except (OSError, ValueError):
+            pass

@@ -14,10 +14,12 @@ from typing import Any
 
 from kubeclient.apidocs import Resource
 from kubeclient.testing import crd as crds
-from kubeclient.testing.defaults import apply_defaults
+from kubeclient.testing.decoding import cannot_handle, duplicate_fields, normalize, plain, type_error
+from kubeclient.testing.defaults import apply_defaults, carry_over, on_create
 from kubeclient.testing.fieldmanager import track_update
 from kubeclient.testing.meta import deep_copy, name_suffix, new_uid, ordered_object, timestamp
 from kubeclient.testing.registry import Registry
+from kubeclient.testing.rules import validate_kind, validate_update, warnings_for
 from kubeclient.testing.selectors import Selection
 from kubeclient.testing.status import (
     APIStatus,
@@ -38,6 +40,7 @@ from kubeclient.testing.subresources import is_partial, partial_update
 from kubeclient.testing.validation import (
     SchemaValidator,
     prune_unknown,
+    scale_paths,
     validate_builtin,
     validate_labels,
     validate_name,
@@ -66,7 +69,26 @@ class Ctx:
     manager: str
     dry_run: bool = False
     field_validation: str = "Warn"  # Strict: unknown fields → 400; Warn: Warning headers; Ignore: silently dropped
+    duplicates: list[str] = field(default_factory=list)  # keys the request body repeated ("metadata.name")
     warnings: list[str] = field(default_factory=list)
+
+
+def sort_managed(entries: list[dict[str, Any]], subresource: str, manager: str) -> list[dict[str, Any]]:
+    """managedFields as kube-apiserver encodes them: a scale write records no time (the Scale carries none), and
+    entries sort by operation, time, manager, apiVersion, subresource."""
+    for e in entries:
+        if subresource == "scale" and e.get("subresource") == "scale" and e.get("manager") == manager:
+            e.pop("time", None)
+    return sorted(
+        entries,
+        key=lambda e: (
+            str(e.get("operation", "")),
+            str(e.get("time", "")),
+            str(e.get("manager", "")),
+            str(e.get("apiVersion", "")),
+            str(e.get("subresource", "")),
+        ),
+    )
 
 
 def rkey(res: Resource) -> ResourceKey:
@@ -127,21 +149,38 @@ class Objects:
             api_version=gv(ctx.res),
         )
         if entries:
-            new["metadata"]["managedFields"] = entries
+            new["metadata"]["managedFields"] = sort_managed(entries, subresource, ctx.manager)
         else:
             new["metadata"].pop("managedFields", None)
 
     def _check_body(self, ctx: Ctx, body: Any, name: str | None) -> dict[str, Any]:
-        if not isinstance(body, dict):
+        if not isinstance(body, dict):  # narrows `body` to a dict for the checks below
             raise bad_request(f"the object provided is unrecognized (must be of type {ctx.res.kind})")
+        ctx.duplicates = duplicate_fields(body)
+        body = plain(body)
         api_version = body.get("apiVersion")
         if api_version not in (None, "", gv(ctx.res)):
-            raise bad_request(
+            err = bad_request(
                 f"the API version in the data ({api_version}) does not match the expected API version ({gv(ctx.res)})"
             )
+            if self.registry.is_custom(ctx.res):
+                # Decoded against the named version first, which has no schema: every field is unknown.
+                err.warnings = [f'unknown field "{k}"' for k in body if k not in ("apiVersion", "kind", "metadata")]
+            raise err
         kind = body.get("kind")
+        if kind not in (None, "", ctx.res.kind) and self.registry.is_custom(ctx.res):
+            # Custom objects are decoded as unstructured data: a wrong kind is a validation failure.
+            body_meta: dict[str, Any] = body["metadata"] if isinstance(body.get("metadata"), dict) else {}
+            cause = Cause("FieldValueInvalid", f"Invalid value: {json.dumps(kind)}: must be {ctx.res.kind}", "kind")
+            raise invalid(str(kind), ctx.res.group, str(body_meta.get("name") or name or ""), [cause])
         if kind not in (None, "", ctx.res.kind):
             raise bad_request(f"the kind in the data ({kind}) does not match the expected kind ({ctx.res.kind})")
+        found = None if self.registry.is_custom(ctx.res) else self.registry.kind_schema(ctx.res)
+        wrong = type_error(ctx.res.kind, found[0], found[1], body) if found else None
+        if wrong:
+            raise cannot_handle(ctx.res.kind, ctx.res.version, wrong)
+        if found:
+            normalize(found[0], found[1], body)
         meta = body.get("metadata")
         if meta is None:
             body["metadata"] = meta = {}
@@ -162,19 +201,21 @@ class Objects:
             meta["name"] = name
         body["kind"] = ctx.res.kind
         body["apiVersion"] = gv(ctx.res)
-        return body
+        checked: dict[str, Any] = body
+        return checked
 
-    def _validate(self, ctx: Ctx, obj: dict[str, Any]) -> dict[str, Any]:
+    def _validate(self, ctx: Ctx, obj: dict[str, Any], old: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """422 on invalid objects; returns the object pruned and defaulted for custom resources."""
         res = ctx.res
         meta = obj["metadata"]
+        duplicates = ctx.duplicates
         causes: list[Cause] = [*validate_name(res, str(meta.get("name") or "")), *validate_labels(meta.get("labels"))]
         crd_version = self.registry.crd_version(res)
         unknown: list[str] = []
         if crd_version is not None and crd_version.schema:
             validator = SchemaValidator()
             obj = validator.run(crd_version.schema, obj)
-            causes += validator.causes
+            causes += validator.causes + scale_paths(crd_version.scale, obj)
             unknown = validator.pruned
         elif crd_version is None:
             found = self.registry.kind_schema(res)
@@ -182,13 +223,18 @@ class Objects:
                 obj, unknown = prune_unknown(found[0], found[1], obj)
                 meta = obj["metadata"]
             apply_defaults(res, obj)
-            causes += validate_builtin(res, obj)
-        if unknown and ctx.field_validation == "Strict":
-            listed = ", ".join(f'unknown field "{p}"' for p in unknown)
+            causes += validate_builtin(res, obj) + validate_kind(res, obj)
+            ctx.warnings += warnings_for(res, obj)
+            if old is not None:
+                causes += validate_update(res, old, obj)
+        if (unknown or duplicates) and ctx.field_validation == "Strict":
+            listed = ", ".join(
+                [*(f'unknown field "{p}"' for p in unknown), *(f'duplicate field "{p}"' for p in duplicates)]
+            )
             handled = f'{res.kind} in version "{res.version}" cannot be handled as a {res.kind}'
             raise bad_request(f"{handled}: strict decoding error: {listed}")
         if ctx.field_validation != "Ignore":
-            ctx.warnings += [f'unknown field "{p}"' for p in unknown]
+            ctx.warnings += [f'unknown field "{p}"' for p in unknown] + [f'duplicate field "{p}"' for p in duplicates]
         if causes:
             raise invalid(res.kind, res.group, str(meta.get("name") or ""), causes)
         return obj
@@ -256,16 +302,24 @@ class Objects:
             if self.has_status(ctx.res) and rkey(ctx.res) != NAMESPACES_KEY:
                 obj.pop("status", None)
                 self._status_default(ctx.res, obj)
-            self._defaults_on_create(ctx, obj, now)
+            # Defaulting happens at decoding, so its fields are the writer's; the strategy's own settings
+            # (status, namespace finalizers) come after ownership is tracked and belong to no one.
+            if key == NAMESPACES_KEY:
+                meta.setdefault("labels", {})["kubernetes.io/metadata.name"] = meta["name"]
+            elif key == CRD_KEY and isinstance(obj.get("spec"), dict):
+                obj["spec"].setdefault("conversion", {"strategy": "None"})
             meta.pop("managedFields", None)
             if managed_fields is None:
                 self.managed(ctx, None, obj, "")
             elif managed_fields:
                 meta["managedFields"] = managed_fields
+            self._defaults_on_create(ctx, obj, now)
             if ctx.dry_run:
                 return obj
             stored = self.store.commit(key, obj)
             self._after_write(ctx.res, stored)
+            if key == CRD_KEY:
+                self._establish(ctx, stored, now)
             return stored
 
     def _status_default(self, res: Resource, obj: dict[str, Any]) -> None:
@@ -278,17 +332,31 @@ class Objects:
         if default is not None:
             obj["status"] = copy.deepcopy(default)
 
+    def _establish(self, ctx: Ctx, stored: dict[str, Any], now: str) -> None:
+        """What the apiextensions controllers do right after a CRD is created: accept its names, establish it."""
+        established = deep_copy(stored)
+        established["status"] = crds.crd_status(crds.parse_crd(stored), now)
+        self.managed(Ctx(res=ctx.res, namespace="", manager="kube-apiserver"), stored, established, "status")
+        self._after_write(ctx.res, self.store.commit(CRD_KEY, established))
+
+    def _allocate_ip(self) -> str:
+        used = {str((s.get("spec") or {}).get("clusterIP")) for s in self.store.snapshot(("", "services"), None)[0]}
+        for n in range(10, 255 * 255):
+            ip = f"10.0.{n // 255}.{n % 255 or 1}"
+            if ip not in used:
+                return ip
+        raise APIStatus(500, "InternalError", "Internal error occurred: the service IP range is full")
+
     def _defaults_on_create(self, ctx: Ctx, obj: dict[str, Any], now: str) -> None:
         key = rkey(ctx.res)
+        on_create(ctx.res, obj, self._allocate_ip)
         if key == NAMESPACES_KEY:
-            name = obj["metadata"]["name"]
-            obj["metadata"].setdefault("labels", {})["kubernetes.io/metadata.name"] = name
             obj.setdefault("spec", {}).setdefault("finalizers", ["kubernetes"])
             obj["status"] = {"phase": "Active"}
         elif key == ("", "pods"):
             obj["status"] = {"phase": "Pending", "qosClass": "BestEffort"}
         elif self.has_status(ctx.res) and not self.registry.is_custom(ctx.res) and key != CRD_KEY:
-            obj["status"] = {}  # built-in status structs serialise even when empty
+            obj.setdefault("status", {})  # built-in status structs serialise even when empty
         elif key == CRD_KEY:
             info = crds.parse_crd(obj)
             for other in self.store.snapshot(CRD_KEY, None)[0]:
@@ -306,7 +374,13 @@ class Objects:
                             )
                         ],
                     )
-            obj["status"] = crds.crd_status(info, now)
+            # Stored as the registry creates it; _establish then writes the controllers' status.
+            stored_versions = [v.name for v in info.versions if v.storage]
+            obj["status"] = {
+                "acceptedNames": {"kind": "", "plural": ""},
+                "conditions": None,
+                "storedVersions": stored_versions,
+            }
 
     def _after_write(self, res: Resource, stored: dict[str, Any]) -> None:
         if rkey(res) == CRD_KEY:
@@ -319,6 +393,11 @@ class Objects:
         with self.store.lock:
             live = self.get_live(ctx, name)
             rv = str(obj["metadata"].get("resourceVersion") or "")
+            if not rv and self.registry.is_custom(ctx.res):
+                cause = Cause(
+                    "FieldValueInvalid", "Invalid value: 0: must be specified for an update", "metadata.resourceVersion"
+                )
+                raise invalid(ctx.res.plural, ctx.res.group, name, [cause])
             if rv and rv != live["metadata"].get("resourceVersion"):
                 raise stale(ctx.res.group, ctx.res.plural, name)
             uid = obj["metadata"].get("uid")
@@ -372,7 +451,9 @@ class Objects:
         new["kind"] = ctx.res.kind
         new["apiVersion"] = gv(ctx.res)
         if subresource == "":
-            new = self._validate(ctx, new)
+            carry_over(ctx.res, live, new)
+        if subresource == "" or (self.registry.is_custom(ctx.res) and subresource in ("status", "scale")):
+            new = self._validate(ctx, new, live)
             meta = new["metadata"]
         if "generation" in live_meta:
             changed = self._spec_of(new) != self._spec_of(live)
@@ -391,7 +472,11 @@ class Objects:
         if meta.get("deletionTimestamp") and not meta.get("finalizers"):
             if ctx.dry_run:
                 return new
-            return self._remove(ctx.res, new) or new
+            removed = self._remove(ctx.res, new)
+            if removed is None:
+                return new
+            # The answer is the update that let the object go, at the revision of its deletion.
+            return {**new, "metadata": {**new["metadata"], "resourceVersion": removed["metadata"]["resourceVersion"]}}
         if ctx.dry_run:
             return new
         stored = self.store.commit(rkey(ctx.res), new)
@@ -437,7 +522,6 @@ class Objects:
             return live
         new = deep_copy(live)
         new["metadata"]["deletionTimestamp"] = timestamp()
-        new["metadata"]["deletionGracePeriodSeconds"] = 0
         new["status"] = {"phase": "Terminating"}
         if ctx.dry_run:
             return new
@@ -493,12 +577,14 @@ class Objects:
                     return 200, self.render(ctx.res, new)
                 stored = self.store.commit(rkey(ctx.res), new)
                 return 200, self.render(ctx.res, stored)
+            if rkey(ctx.res) == CRD_KEY:
+                return 200, self.render(ctx.res, self._delete_crd(ctx, live))
             if rkey(ctx.res) == PODS_KEY and not ctx.dry_run:
                 # Pods are deleted gracefully: first marked (a MODIFIED event), then removed. With no kubelet here
                 # the removal follows at once, as kube-apiserver does for a pod never scheduled or grace 0.
                 live = self._mark_deleted(ctx, live, options)
             final = live if ctx.dry_run else (self._remove(ctx.res, live) or live)
-            if rkey(ctx.res) in RETURNS_DELETED or self.registry.is_custom(ctx.res):
+            if rkey(ctx.res) in RETURNS_DELETED:
                 return 200, self.render(ctx.res, final)
             details: dict[str, Any] = {"name": name}
             if ctx.res.group:
@@ -519,8 +605,22 @@ class Objects:
         stored: dict[str, Any] = self.store.commit(rkey(ctx.res), new)
         return stored
 
+    def _delete_crd(self, ctx: Ctx, live: dict[str, Any]) -> dict[str, Any]:
+        """A CRD goes Terminating under the cleanup finalizer (a MODIFIED event), its objects go, then it does."""
+        new = deep_copy(live)
+        now = timestamp()
+        new["metadata"]["deletionTimestamp"] = now
+        new["metadata"]["finalizers"] = ["customresourcecleanup.apiextensions.k8s.io"]
+        status = new.setdefault("status", {})
+        status["conditions"] = [*(status.get("conditions") or []), crds.terminating_condition(now)]
+        if ctx.dry_run:
+            return new
+        stored = self.store.commit(CRD_KEY, new)
+        self._remove(ctx.res, stored)
+        return stored
+
     def _preconditions(self, ctx: Ctx, live: Mapping[str, Any], pre: Mapping[str, Any]) -> None:
-        """Delete preconditions, refused in kube-apiserver's words: it names the Kind (not the resource) there."""
+        """Delete preconditions, refused as the storage layer words it (naming the Kind, not the resource)."""
         meta = live["metadata"]
         uid, rv = pre.get("uid"), pre.get("resourceVersion")
         if uid and uid != meta.get("uid"):

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from kubeclient.testing.decoding import applied_type_error, apply_refused, patch_refused, type_error
+from kubeclient.testing.decoding import json_kind as _kind_word
 from kubeclient.testing.fieldmanager import patching
 from kubeclient.testing.meta import deep_copy, timestamp
 from kubeclient.testing.objects import Ctx, Objects, gv, rkey
@@ -26,6 +28,7 @@ from kubeclient.testing.status import (
     unsupported_media_type,
 )
 from kubeclient.testing.subresources import is_partial, partial_update
+from kubeclient.testing.validation import prune_unknown
 
 JSON_PATCH = "application/json-patch+json"
 MERGE_PATCH = "application/merge-patch+json"
@@ -162,11 +165,25 @@ class _Patcher:
                 new.pop("status", None)
         return new
 
+    def _decode(self, patched: dict[str, Any]) -> None:
+        """The patched object is decoded as a body would be: wrong types, and unknown fields under Strict, are 422."""
+        if self.objects.registry.is_custom(self.ctx.res) or not self.schema:
+            return
+        wrong = type_error(self.ctx.res.kind, self.schema, self.resolve, patched)
+        if wrong:
+            raise patch_refused(patched, wrong)
+        if self.ctx.field_validation == "Strict":
+            unknown = prune_unknown(self.schema, self.resolve, patched)[1]
+            if unknown:
+                listed = ", ".join(f'unknown field "{p}"' for p in unknown)
+                raise patch_refused(patched, f"strict decoding error: {listed}")
+
     def patch(self, ctype: str, document: Any) -> dict[str, Any]:
         live = self.objects.get_live(self.ctx, self.name)
         patched = self._run(ctype, self.objects.render(self.ctx.res, live), document)
         if not isinstance(patched, dict):
             raise bad_request("the patched object is not a JSON object")
+        self._decode(patched)
         meta = patched.get("metadata")
         if not isinstance(meta, dict):
             patched["metadata"] = meta = {}
@@ -195,11 +212,10 @@ class _Patcher:
             raise bad_request(
                 f"the kind in the data ({applied.get('kind') or ''}) does not match the expected kind ({ctx.res.kind})"
             )
-        meta = applied.get("metadata")
-        if isinstance(meta, dict) and meta.get("name") and meta["name"] != self.name:
-            raise bad_request(
-                f"the name of the object ({meta['name']}) does not match the name on the URL ({self.name})"
-            )
+        if self.schema and not self.objects.registry.is_custom(ctx.res):
+            wrong = applied_type_error(self.schema, self.resolve, applied)
+            if wrong:
+                raise apply_refused(self.name, ctx.namespace, gv(ctx.res), ctx.res.kind, wrong)
         live = self.objects.store.get(rkey(ctx.res), ctx.namespace if ctx.res.namespaced else "", self.name)
         current = self.objects.render(ctx.res, live) if live is not None else None
         try:
@@ -215,6 +231,12 @@ class _Patcher:
             )
         except (self.engine.ApplyConflictError, self.engine.PatchError) as exc:
             raise _engine_status(exc) from None
+        # Ownership conflicts are found before the name is compared with the URL's, as kube-apiserver does.
+        meta = applied.get("metadata")
+        if isinstance(meta, dict) and meta.get("name") and meta["name"] != self.name:
+            raise bad_request(
+                f"the name of the object ({meta['name']}) does not match the name on the URL ({self.name})"
+            )
         managed = (result.get("metadata") or {}).get("managedFields") or []
         if live is None:
             if self.subresource:
@@ -233,6 +255,11 @@ class _Patcher:
         patched = self._run(JSON_PATCH if ctype == JSON_PATCH else MERGE_PATCH, current, document)
         if not isinstance(patched, dict):
             raise bad_request("the patched object is not a JSON object")
+        replicas = (patched.get("spec") or {}).get("replicas") if isinstance(patched.get("spec"), dict) else None
+        if replicas is not None and (isinstance(replicas, bool) or not isinstance(replicas, int)):
+            what = f"number {json.dumps(replicas)}" if isinstance(replicas, float) else _kind_word(replicas)
+            why = f"json: cannot unmarshal {what} into Go struct field ScaleSpec.spec.replicas of type int32"
+            raise patch_refused(patched, why)
         rv = (patched.get("metadata") or {}).get("resourceVersion")
         if rv and rv != live["metadata"].get("resourceVersion"):
             raise stale(self.ctx.res.group, self.ctx.res.plural, self.name)

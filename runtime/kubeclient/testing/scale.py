@@ -9,6 +9,7 @@ from kubeclient import labels
 from kubeclient.apidocs import Resource
 from kubeclient.testing.crd import scale_paths
 from kubeclient.testing.registry import Registry
+from kubeclient.testing.status import Cause, invalid
 
 
 def _get(obj: Mapping[str, Any], path: str) -> Any:
@@ -68,6 +69,14 @@ def scale_of(registry: Registry, res: Resource, obj: Mapping[str, Any]) -> dict[
 def apply_scale(registry: Registry, res: Resource, obj: dict[str, Any], scale: Mapping[str, Any]) -> dict[str, Any]:
     """`obj` with the Scale's spec.replicas written to its replicas path (the only field a Scale changes)."""
     spec_path, _, _ = _paths(registry, res)
+    replicas = (scale.get("spec") or {}).get("replicas")
+    if isinstance(replicas, int) and replicas < 0 and not registry.is_custom(res):
+        # Custom objects are checked against their own schema instead (see Objects.write).
+        name = str((obj.get("metadata") or {}).get("name") or "")
+        cause = Cause(
+            "FieldValueInvalid", f"Invalid value: {replicas}: must be greater than or equal to 0", "spec.replicas"
+        )
+        raise invalid("Scale", "autoscaling", name, [cause])
     # An absent spec.replicas is Go's zero value, as kube-apiserver decodes it: a Scale without it scales to 0.
-    _set(obj, spec_path, (scale.get("spec") or {}).get("replicas") or 0)
+    _set(obj, spec_path, replicas or 0)
     return obj

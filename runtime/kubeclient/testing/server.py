@@ -209,6 +209,37 @@ class FakeAPIServer:
             json.dump(self.kubeconfig(user), f, indent=2)
         return target
 
+    # exec, attach and port-forward (see kubeclient.testing.streaming)
+
+    def create_running_pod(
+        self,
+        namespace: str,
+        name: str,
+        containers: tuple[str, ...] = ("main",),
+        *,
+        labels: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """A Pod bound to the fake node with phase Running, as ControlPlane.create_running_pod makes on the real
+        server: exec and attach run the built-in commands (or `register_exec` handlers), port-forward reaches the
+        addresses given to `forward_port`."""
+        from kubeclient.testing.streaming import running_pod
+
+        return running_pod(self.api, namespace, name, containers, labels)
+
+    def register_exec(self, namespace: str, pod: str, handler: Any, container: str | None = None) -> None:
+        """Run `handler(ExecCall) -> exit code` for exec in this pod (or only in `container`) instead of the
+        built-in commands."""
+        self.api.streaming.register_exec(namespace, pod, handler, container)
+
+    def pod_files(self, namespace: str, pod: str, container: str = "main") -> Any:
+        """The container's in-memory filesystem (`write`, `read`, `mkdir`, `is_dir`), which `ls`, `test -d` and
+        `tar` (so `kubectl cp` and kubeclient.cp) use."""
+        return self.api.streaming.files(namespace, pod, container)
+
+    def forward_port(self, namespace: str, pod: str, port: int, address: tuple[str, int]) -> None:
+        """Port-forward to this pod's `port` connects to `address` (a listener the test runs)."""
+        self.api.streaming.forward_port(namespace, pod, port, address)
+
     # fault plumbing (see Faults)
 
     def close_watches(self) -> int:

@@ -42,6 +42,7 @@ class APIStatus(Exception):
         self.details = details
         self.retry_after = retry_after
         self.list_meta = list_meta or {}
+        self.warnings: list[str] = []  # sent as Warning headers with the failure
 
     def body(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": "Status", "apiVersion": "v1", "metadata": dict(self.list_meta)}

@@ -152,14 +152,39 @@ BUILTIN_COLUMNS: dict[tuple[str, str], tuple[list[dict[str, Any]], Any]] = {
         _pod,
     ),
     ("", "configmaps"): (
-        [_col("Data", "Data contains the configuration data.", type_="integer"), AGE_COL],
+        [_col("Data", "Data contains the configuration data.", type_="string"), AGE_COL],
         lambda o: [len(o.get("data") or {}) + len(o.get("binaryData") or {}), age(o)],
+    ),
+    ("", "services"): (
+        [
+            _col("Type", "The type of service."),
+            _col("Cluster-IP", "The cluster IP of the service."),
+            _col("External-IP", "The external IP of the service."),
+            _col("Port(s)", "The ports of the service."),
+            AGE_COL,
+            _col("Selector", "The selector of the service.", priority=1),
+        ],
+        lambda o: _service(o),  # noqa: PLW0108 (_service is defined below the table)
     ),
     ("", "namespaces"): (
         [_col("Status", "The status of the namespace"), AGE_COL],
         lambda o: [(o.get("status") or {}).get("phase", ""), age(o)],
     ),
 }
+
+
+def _service(obj: Mapping[str, Any]) -> list[Any]:
+    """kubectl's service columns: ports as port[:nodePort]/protocol, selector as k=v pairs."""
+    spec = obj.get("spec") or {}
+    ports = ",".join(
+        f"{p.get('port')}{':' + str(p['nodePort']) if p.get('nodePort') else ''}/{p.get('protocol', 'TCP')}"
+        for p in spec.get("ports") or []
+    )
+    external = ",".join(spec.get("externalIPs") or []) or (
+        "<pending>" if spec.get("type") == "LoadBalancer" else "<none>"
+    )
+    selector = ",".join(f"{k}={v}" for k, v in sorted((spec.get("selector") or {}).items())) or "<none>"
+    return [spec.get("type", ""), spec.get("clusterIP") or "<none>", external, ports or "<none>", age(obj), selector]
 
 
 _SEGMENT = re.compile(r"\.([A-Za-z0-9_\-]+)|\[(\d+|\*)\]|\[\?\(@\.([A-Za-z0-9_.\-]+)\s*==\s*[\"']([^\"']*)[\"']\)\]")

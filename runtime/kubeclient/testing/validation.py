@@ -4,6 +4,7 @@ and custom objects against their CRD's structural schema (with pruning of unknow
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -75,11 +76,9 @@ def validate_labels(labels: Any) -> list[Cause]:
         return [Cause("FieldValueTypeInvalid", "Invalid value: must be a map of strings", "metadata.labels")]
     causes = []
     for key, value in labels.items():
-        _prefix, _, name = str(key).rpartition("/")
-        if not QUALIFIED_NAME.match(name) or len(name) > 63:
-            causes.append(
-                Cause("FieldValueInvalid", f"Invalid value: {go_value(key)}: {QUALIFIED_MSG}", "metadata.labels")
-            )
+        from kubeclient.testing.rules import qualified_name  # rules builds on this module's patterns
+
+        causes += qualified_name(str(key), "metadata.labels")
         if not isinstance(value, str) or (value and (len(value) > 63 or not QUALIFIED_NAME.match(value))):
             causes.append(
                 Cause("FieldValueInvalid", f"Invalid value: {go_value(value)}: {VALUE_MSG}", "metadata.labels")
@@ -212,19 +211,17 @@ class SchemaValidator:
                 self._type_error(path, value, "integer-or-string")
             return value
         expected = schema.get("type")
+        enum = schema.get("enum")
         if isinstance(expected, str) and not _type_ok(expected, value):
             self._type_error(path, value, expected)
+            if expected == "integer" and isinstance(value, float):
+                message = f'Invalid value: "": Checked value must be of type integer (default format) in {path}'
+                self.causes.append(Cause("FieldValueInvalid", message, "<nil>"))
+            if isinstance(enum, list) and value not in enum:
+                self._enum(enum, value, path)
             return value
-        enum = schema.get("enum")
         if isinstance(enum, list) and value not in enum:
-            supported = ", ".join(go_value(e) for e in enum)
-            self.causes.append(
-                Cause(
-                    "FieldValueNotSupported",
-                    f"Unsupported value: {go_value(value)}: supported values: {supported}",
-                    path,
-                )
-            )
+            self._enum(enum, value, path)
         if isinstance(value, str):
             self._string(schema, value, path)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -235,6 +232,11 @@ class SchemaValidator:
             return self._object(schema, value, path)
         return value
 
+    def _enum(self, enum: list[Any], value: Any, path: str) -> None:
+        supported = ", ".join(go_value(e) for e in enum)
+        message = f"Unsupported value: {go_value(value)}: supported values: {supported}"
+        self.causes.append(Cause("FieldValueNotSupported", message, path))
+
     def _type_error(self, path: str, value: Any, expected: str) -> None:
         actual = _type_name(value)
         message = f'Invalid value: "{actual}": {path} in body must be of type {expected}: "{actual}"'
@@ -242,6 +244,10 @@ class SchemaValidator:
 
     def _string(self, schema: Mapping[str, Any], value: str, path: str) -> None:
         pattern = schema.get("pattern")
+        max_length = schema.get("maxLength")
+        if isinstance(max_length, int) and len(value) > max_length:
+            self.causes.append(Cause("FieldValueTooLong", f"Too long: may not be more than {max_length} bytes", path))
+            return
         if isinstance(pattern, str) and re.search(pattern, value) is None:
             self.causes.append(
                 Cause(
@@ -249,10 +255,6 @@ class SchemaValidator:
                     f"Invalid value: {go_value(value)}: {path} in body should match '{pattern}'",
                     path,
                 )
-            )
-        if isinstance(schema.get("maxLength"), int) and len(value) > schema["maxLength"]:
-            self.causes.append(
-                Cause("FieldValueTooLong", f"Too long: may not be more than {schema['maxLength']} bytes", path)
             )
         min_length = schema.get("minLength")
         if isinstance(min_length, int) and len(value) < min_length:
@@ -277,6 +279,7 @@ class SchemaValidator:
         if isinstance(min_items, int) and len(value) < min_items:
             message = f"Invalid value: {len(value)}: {path} in body should have at least {min_items} items"
             self.causes.append(Cause("FieldValueInvalid", message, path))
+        self._list_type(schema, value, path)
         items = schema.get("items")
         if not isinstance(items, Mapping):
             return value
@@ -285,6 +288,26 @@ class SchemaValidator:
             checked = self.value(items, item, f"{path}[{i}]")
             out.append(None if checked is _PRUNE else checked)
         return out
+
+    def _list_type(self, schema: Mapping[str, Any], value: list[Any], path: str) -> None:
+        """x-kubernetes-list-type: a set holds each item once, a map list each combination of its keys once."""
+        kind = schema.get("x-kubernetes-list-type")
+        keys = [str(k) for k in schema.get("x-kubernetes-list-map-keys") or []]
+        seen: list[Any] = []
+        for i, item in enumerate(value):
+            if kind == "set":
+                identity: Any = item
+            elif kind == "map" and keys and isinstance(item, Mapping):
+                if any(k not in item for k in keys):
+                    continue  # reported as a missing required key by the item's own schema
+                identity = {k: item[k] for k in keys}
+            else:
+                continue
+            if identity in seen:
+                shown = json.dumps(identity, separators=(",", ":")) if kind == "map" else go_value(identity)
+                self.causes.append(Cause("FieldValueDuplicate", f"Duplicate value: {shown}", f"{path}[{i}]"))
+            else:
+                seen.append(identity)
 
     def _object(self, schema: Mapping[str, Any], value: dict[str, Any], path: str) -> dict[str, Any]:
         props = schema.get("properties")
@@ -362,3 +385,48 @@ def _resolved(
             break
         schema = target
     return schema
+
+
+def scale_paths(scale: Mapping[str, Any] | None, obj: Mapping[str, Any]) -> list[Cause]:
+    """A custom object's replica fields named by its scale subresource must be non-negative integers (causes on
+    the JSON path, as `.spec.replicas`)."""
+    causes: list[Cause] = []
+    for key in ("specReplicasPath", "statusReplicasPath"):
+        path = str((scale or {}).get(key) or "")
+        if not path:
+            continue
+        parts = path.lstrip(".").split(".")
+        here: Any = obj
+        for part in parts:
+            if not isinstance(here, dict):
+                shown = here if isinstance(here, str) else go_value(here)
+                why = (
+                    f"{path} accessor error: {shown} is of the type {_go_kind(here)}, expected map[string]interface{{}}"
+                )
+                causes.append(Cause("FieldValueInvalid", f"Invalid value: 0: {why}", path))
+                break
+            if part not in here:
+                break
+            here = here[part]
+        else:
+            if isinstance(here, bool) or not isinstance(here, int):
+                shown = here if isinstance(here, str) else go_value(here)
+                why = f"{path} accessor error: {shown} is of the type {_go_kind(here)}, expected int64"
+                causes.append(Cause("FieldValueInvalid", f"Invalid value: 0: {why}", path))
+            elif here < 0:
+                causes.append(
+                    Cause("FieldValueInvalid", f"Invalid value: {here}: should be a non-negative integer", path)
+                )
+    return causes
+
+
+def _go_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int64"
+    if isinstance(value, float):
+        return "float64"
+    if isinstance(value, str):
+        return "string"
+    return "[]interface {}" if isinstance(value, list) else "map[string]interface {}"

@@ -58,3 +58,21 @@ def test_kubeconfig_example(tmp_path: Path) -> None:
     env["HOME"] = str(tmp_path)
     missing = run("examples/kubeconfig_handling.py", env=env)
     assert missing.returncode == 1 and "no configuration found" in missing.stderr
+
+
+def test_exec_portforward_example(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "KUBECONFIG"} | {"HOME": str(tmp_path)}
+    out = run("examples/exec_portforward.py", env=env)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    for line in (
+        "exec echo: exit 0, stdout b'hello from web-0\\n'",
+        "exec sh -c 'exit 3': exit 3 (a result, not an exception)",
+        "exec cat with 1 MB on stdin: 1000000 bytes back",
+        "session channel 1: b'typed into the session\\n'",
+        "session ended with exit code 0 over v5.channel.k8s.io",
+        "cp there and back: 'copied with tar over exec\\n'",
+        "asyncio, 5 execs at once: 0 1 2 3 4",
+    ):
+        assert line in lines, line
+    assert any(line.startswith("port-forward 127.0.0.1:") and line.endswith("HTTP/1.0 200 OK") for line in lines)

@@ -72,7 +72,10 @@ def widget(name: str, **spec: Any) -> dict[str, Any]:
 def with_crd(api: httpx.Client) -> httpx.Client:
     created = api.post(CRD_PATH, json=WIDGET_CRD)
     assert created.status_code == 201, created.text
-    conditions = {c["type"]: c["status"] for c in created.json()["status"]["conditions"]}
+    # As from kube-apiserver: the create answer has no conditions yet; the controllers' status follows at once.
+    assert created.json()["status"]["conditions"] is None
+    stored = api.get(f"{CRD_PATH}/{WIDGET_CRD['metadata']['name']}").json()
+    conditions = {c["type"]: c["status"] for c in stored["status"]["conditions"]}
     assert conditions == {"NamesAccepted": "True", "Established": "True"}
     return api
 

@@ -61,5 +61,7 @@ def test_version_health_and_openapi(api: httpx.Client) -> None:
 
 def test_not_acceptable(api: httpx.Client) -> None:
     answer = api.get("/api/v1/namespaces", headers={"Accept": "application/vnd.kubernetes.protobuf"})
-    assert answer.status_code == 406
-    assert answer.json()["reason"] == "NotAcceptable"
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/vnd.kubernetes.protobuf"
+    refused = api.get("/api/v1/namespaces", headers={"Accept": "text/html"})
+    assert refused.status_code == 406
+    assert refused.json()["reason"] == "NotAcceptable"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -58,8 +57,9 @@ spec:
 
 
 def _kubectl_binary() -> str | None:
+    # Only the pinned kubectl of the dev extra: one from PATH may be years older (see tests/integration/test_kubectl).
     beside = Path(sys.executable).parent / "kubectl"
-    return str(beside) if beside.exists() else shutil.which("kubectl")
+    return str(beside) if beside.exists() else None
 
 
 KUBECTL = _kubectl_binary()

@@ -15,6 +15,7 @@ import trustme
 from kubeapi import AsyncClientset, Clientset
 from kubeapi.core.v1 import ConfigMap
 from kubeapi.meta.v1 import ObjectMeta
+from kubeclient.errors import TLSError
 from kubeclient.rest import RESTClient
 from kubeclient.rest.transport import _environment_proxy, client_kwargs
 from kubeclient.testing import FakeAPIServer
@@ -72,10 +73,11 @@ def test_the_wrapped_transport_still_verifies_the_server(kube_fake: FakeAPIServe
     cfg = dataclasses.replace(
         kube_fake.config(), ca_data=stranger.cert_pem.bytes(), wrap_transport=lambda inner: Recording(inner, seen)
     )
-    with RESTClient.for_config(cfg) as rest, pytest.raises(httpx.ConnectError) as info:
+    with RESTClient.for_config(cfg) as rest, pytest.raises(TLSError) as info:
         rest.get().resource("namespaces").do()
-    assert isinstance(info.value.__context__, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(
-        info.value
+    assert isinstance(info.value.cause, httpx.ConnectError)
+    assert isinstance(info.value.cause.__context__, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(
+        info.value.cause
     )
     assert len(seen) == 1
 

@@ -29,7 +29,7 @@ from kubeclient.cache.aio import AsyncDynamicSharedInformerFactory
 from kubeclient.cache.factory import DynamicSharedInformerFactory
 from kubeclient.cache.reflector import Backoff
 from kubeclient.dynamic import AsyncDynamicClient, DynamicClient
-from kubeclient.errors import StatusError
+from kubeclient.errors import StatusError, TransportError
 from kubeclient.schema import GVR
 from kubeclient.testing import FakeAPIServer, FaultRequest
 
@@ -208,7 +208,7 @@ class _Writer:
         while True:
             try:
                 return call()
-            except (httpx.TransportError, StatusError) as err:
+            except (httpx.TransportError, TransportError, StatusError) as err:
                 if isinstance(err, StatusError) and err.code not in (429, 500, 503):
                     raise
                 if time.monotonic() > deadline:

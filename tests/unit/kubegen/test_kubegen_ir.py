@@ -109,17 +109,28 @@ def test_pod_subresource_methods(model: APIModel) -> None:
     pods = _res(model, "core_v1", "pods")
     names = [m.name for m in pods.subresource_methods]
     assert names == [
+        "attach",
+        "attach_stream",
         "create_binding",
         "get_ephemeral_containers",
         "update_ephemeral_containers",
         "patch_ephemeral_containers",
         "create_eviction",
+        "exec",
+        "exec_stream",
         "get_log",
         "stream_log",
+        "port_forward",
+        "port_stream",
+        "proxy",
         "get_resize",
         "update_resize",
         "patch_resize",
     ]
+    # Connect subresources: pods exec, attach and portforward over kubeclient's streaming calls, proxy over HTTP.
+    connect = {m.name: m.call for m in pods.subresource_methods if m.verb == "connect"}
+    assert connect["exec"] == "connect_exec" and connect["port_stream"] == "connect_port_stream"
+    assert connect["proxy"] == "connect_proxy"
     eviction = next(m for m in pods.subresource_methods if m.name == "create_eviction")
     assert eviction.request == TypeRef("kubeapi.policy.v1.models", "Eviction")
     # The document says Eviction; kube-apiserver answers a Status, and so do binding's.
@@ -151,10 +162,13 @@ def test_scale_and_other_subresources(model: APIModel) -> None:
     assert [m.name for m in csr.subresource_methods] == ["get_approval", "update_approval", "patch_approval"]
 
 
-def test_connect_subresources_get_no_methods(model: APIModel) -> None:
+def test_connect_subresources_map_onto_the_generic_connect_calls(model: APIModel) -> None:
+    """pods exec/attach/portforward map onto kubeclient's streaming calls; pods, services and nodes get proxy."""
     for accessor in ("pods", "services", "nodes"):
         names = {m.subresource for m in _res(model, "core_v1", accessor).subresource_methods}
-        assert not names & {"exec", "attach", "portforward", "proxy"}
+        assert "proxy" in names
+        expected = {"exec", "attach", "portforward"} if accessor == "pods" else set()
+        assert names & {"exec", "attach", "portforward"} == expected
 
 
 def test_verbs_not_in_discovery_are_absent(model: APIModel) -> None:

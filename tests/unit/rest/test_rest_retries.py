@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from kubeclient.config import Config
-from kubeclient.errors import ConflictError, ExpiredError, NotFoundError, TooManyRequestsError
+from kubeclient.errors import ConflictError, ExpiredError, NotFoundError, TooManyRequestsError, TransportError
 from kubeclient.resource import AsyncResourceClient, ResourceClient
 from kubeclient.resource_plan import ResourceInfo
 from kubeclient.rest import AsyncRESTClient, RESTClient, TokenBucket, default_user_agent
@@ -86,7 +86,7 @@ def test_connection_reset_retried_for_get_only() -> None:
     rc.get().resource("pods").do()
     assert len(seen) == 2
     rc2, seen2 = scripted(reset, httpx.Response(200, json={}))
-    with pytest.raises(httpx.RemoteProtocolError):
+    with pytest.raises(TransportError, match=r"^POST http://kube\.test/api/v1/pods failed: Server disconnected"):
         rc2.post().resource("pods").body({}).do()
     assert len(seen2) == 1
 

@@ -8,10 +8,10 @@ import threading
 import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from kubeclient.config import Config
+from kubeclient.errors import RequestTimeoutError
 from kubeclient.rest import RESTClient
 
 
@@ -66,6 +66,8 @@ def test_read_timeout_detects_a_silent_watch(silent_server: str) -> None:
     with RESTClient.for_config(Config(silent_server)) as rc:
         watch = rc.get().resource("pods").param("watch", "true").timeout(0.3).watch()
         assert next(watch).type == "ADDED"
-        with pytest.raises(httpx.ReadTimeout):
+        with pytest.raises(
+            RequestTimeoutError, match=r"^GET http://.*/api/v1/pods\?watch=true timed out: no answer within 0.3 s$"
+        ):
             next(watch)
         assert watch.closed

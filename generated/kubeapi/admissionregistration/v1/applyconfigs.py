@@ -204,6 +204,21 @@ class MutatingAdmissionPolicyApplyConfiguration(ApplyConfiguration, kw_only=True
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -257,6 +272,21 @@ class MutatingAdmissionPolicyBindingApplyConfiguration(
         if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
 
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
@@ -542,6 +572,21 @@ class MutatingWebhookConfigurationApplyConfiguration(
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -816,6 +861,21 @@ class ValidatingAdmissionPolicyApplyConfiguration(
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -869,6 +929,21 @@ class ValidatingAdmissionPolicyBindingApplyConfiguration(
         if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
 
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
@@ -1182,6 +1257,21 @@ class ValidatingWebhookConfigurationApplyConfiguration(
         if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
 
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""

@@ -35,7 +35,7 @@ class MutatingAdmissionPolicyLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "mutatingadmissionpolicy.admissionregistration.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[MutatingAdmissionPolicy]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[MutatingAdmissionPolicy]:
         """Every cached MutatingAdmissionPolicy whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -50,7 +50,7 @@ class MutatingAdmissionPolicyBindingLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "mutatingadmissionpolicybinding.admissionregistration.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[MutatingAdmissionPolicyBinding]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[MutatingAdmissionPolicyBinding]:
         """Every cached MutatingAdmissionPolicyBinding whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -65,7 +65,7 @@ class MutatingWebhookConfigurationLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "mutatingwebhookconfiguration.admissionregistration.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[MutatingWebhookConfiguration]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[MutatingWebhookConfiguration]:
         """Every cached MutatingWebhookConfiguration whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -80,7 +80,7 @@ class ValidatingAdmissionPolicyLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "validatingadmissionpolicy.admissionregistration.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ValidatingAdmissionPolicy]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ValidatingAdmissionPolicy]:
         """Every cached ValidatingAdmissionPolicy whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -95,7 +95,7 @@ class ValidatingAdmissionPolicyBindingLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "validatingadmissionpolicybinding.admissionregistration.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ValidatingAdmissionPolicyBinding]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ValidatingAdmissionPolicyBinding]:
         """Every cached ValidatingAdmissionPolicyBinding whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -110,7 +110,7 @@ class ValidatingWebhookConfigurationLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "validatingwebhookconfiguration.admissionregistration.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ValidatingWebhookConfiguration]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ValidatingWebhookConfiguration]:
         """Every cached ValidatingWebhookConfiguration whose labels match `selector`."""
         return self._lister.list(selector)
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import Condition, LabelSelector, ListMeta, ObjectMeta
-from kubeclient.model import Model, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, type_meta, UNSET, UnsetType
 
 __all__ = [
     "ApplyConfiguration",
@@ -92,12 +92,18 @@ class MutatingAdmissionPolicy(Model, kw_only=True, rename={"api_version": "apiVe
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: MutatingAdmissionPolicySpec | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class MutatingAdmissionPolicyBinding(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("admissionregistration.k8s.io/v1")
     kind: str = type_meta("MutatingAdmissionPolicyBinding")
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: MutatingAdmissionPolicyBindingSpec | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class MutatingAdmissionPolicyBindingList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
@@ -180,6 +186,9 @@ class MutatingWebhookConfiguration(Model, kw_only=True, rename={"api_version": "
     metadata: ObjectMeta | UnsetType | None = UNSET
     webhooks: list[MutatingWebhook] | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class MutatingWebhookConfigurationList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("admissionregistration.k8s.io/v1")
@@ -249,12 +258,18 @@ class ValidatingAdmissionPolicy(Model, kw_only=True, rename={"api_version": "api
     spec: ValidatingAdmissionPolicySpec | UnsetType | None = UNSET
     status: ValidatingAdmissionPolicyStatus | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class ValidatingAdmissionPolicyBinding(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("admissionregistration.k8s.io/v1")
     kind: str = type_meta("ValidatingAdmissionPolicyBinding")
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: ValidatingAdmissionPolicyBindingSpec
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class ValidatingAdmissionPolicyBindingList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
@@ -348,6 +363,9 @@ class ValidatingWebhookConfiguration(Model, kw_only=True, rename={"api_version":
     kind: str = type_meta("ValidatingWebhookConfiguration")
     metadata: ObjectMeta | UnsetType | None = UNSET
     webhooks: list[ValidatingWebhook] | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class ValidatingWebhookConfigurationList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

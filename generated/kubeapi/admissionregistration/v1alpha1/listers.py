@@ -24,7 +24,7 @@ class MutatingAdmissionPolicyLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "mutatingadmissionpolicy.admissionregistration.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[MutatingAdmissionPolicy]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[MutatingAdmissionPolicy]:
         """Every cached MutatingAdmissionPolicy whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -39,7 +39,7 @@ class MutatingAdmissionPolicyBindingLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "mutatingadmissionpolicybinding.admissionregistration.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[MutatingAdmissionPolicyBinding]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[MutatingAdmissionPolicyBinding]:
         """Every cached MutatingAdmissionPolicyBinding whose labels match `selector`."""
         return self._lister.list(selector)
 

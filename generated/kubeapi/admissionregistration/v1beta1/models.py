@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import LabelSelector, ListMeta, ObjectMeta
-from kubeclient.model import Model, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, type_meta, UNSET, UnsetType
 
 __all__ = [
     "ApplyConfiguration",
@@ -62,12 +62,18 @@ class MutatingAdmissionPolicy(Model, kw_only=True, rename={"api_version": "apiVe
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: MutatingAdmissionPolicySpec | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class MutatingAdmissionPolicyBinding(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("admissionregistration.k8s.io/v1beta1")
     kind: str = type_meta("MutatingAdmissionPolicyBinding")
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: MutatingAdmissionPolicyBindingSpec | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class MutatingAdmissionPolicyBindingList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

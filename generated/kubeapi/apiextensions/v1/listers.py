@@ -23,7 +23,7 @@ class CustomResourceDefinitionLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "customresourcedefinition.apiextensions.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[CustomResourceDefinition]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[CustomResourceDefinition]:
         """Every cached CustomResourceDefinition whose labels match `selector`."""
         return self._lister.list(selector)
 

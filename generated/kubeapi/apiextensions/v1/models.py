@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 from kubeapi.meta.v1.models import ListMeta, ObjectMeta
-from kubeclient.model import JSON as _model_JSON, Model, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import JSON as _model_JSON, META, Model, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "CustomResourceColumnDefinition",
@@ -55,6 +55,9 @@ class CustomResourceDefinition(Model, kw_only=True, rename={"api_version": "apiV
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: CustomResourceDefinitionSpec
     status: CustomResourceDefinitionStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class CustomResourceDefinitionCondition(

@@ -23,7 +23,7 @@ class APIServiceLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "apiservice.apiregistration.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[APIService]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[APIService]:
         """Every cached APIService whose labels match `selector`."""
         return self._lister.list(selector)
 

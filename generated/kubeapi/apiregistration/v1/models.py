@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import ListMeta, ObjectMeta
-from kubeclient.model import Model, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "APIService",
@@ -22,6 +22,9 @@ class APIService(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: APIServiceSpec | UnsetType | None = UNSET
     status: APIServiceStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class APIServiceCondition(Model, kw_only=True, rename={"last_transition_time": "lastTransitionTime"}):

@@ -23,7 +23,7 @@ class StorageVersionLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "storageversion.internal.apiserver.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[StorageVersion]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[StorageVersion]:
         """Every cached StorageVersion whose labels match `selector`."""
         return self._lister.list(selector)
 

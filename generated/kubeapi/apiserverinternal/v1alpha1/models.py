@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 from kubeapi.meta.v1.models import ListMeta, ObjectMeta
-from kubeclient.model import Model, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "ServerStorageVersion",
@@ -39,6 +39,9 @@ class StorageVersion(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta
     spec: StorageVersionSpec | UnsetType | None = UNSET
     status: StorageVersionStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class StorageVersionCondition(

@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.apps.v1.models import (
     ControllerRevision,
@@ -331,24 +330,29 @@ class AppsV1Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def controller_revisions(self, namespace: str) -> ControllerRevisionClient:
-        """controllerrevisions in `namespace` ("" = every namespace, for list and watch)."""
+    def controller_revisions(self, namespace: str = "") -> ControllerRevisionClient:
+        """controllerrevisions in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ControllerRevisionClient(self.rest, namespace)
 
-    def daemon_sets(self, namespace: str) -> DaemonSetClient:
-        """daemonsets in `namespace` ("" = every namespace, for list and watch)."""
+    def daemon_sets(self, namespace: str = "") -> DaemonSetClient:
+        """daemonsets in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return DaemonSetClient(self.rest, namespace)
 
-    def deployments(self, namespace: str) -> DeploymentClient:
-        """deployments in `namespace` ("" = every namespace, for list and watch)."""
+    def deployments(self, namespace: str = "") -> DeploymentClient:
+        """deployments in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return DeploymentClient(self.rest, namespace)
 
-    def replica_sets(self, namespace: str) -> ReplicaSetClient:
-        """replicasets in `namespace` ("" = every namespace, for list and watch)."""
+    def replica_sets(self, namespace: str = "") -> ReplicaSetClient:
+        """replicasets in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ReplicaSetClient(self.rest, namespace)
 
-    def stateful_sets(self, namespace: str) -> StatefulSetClient:
-        """statefulsets in `namespace` ("" = every namespace, for list and watch)."""
+    def stateful_sets(self, namespace: str = "") -> StatefulSetClient:
+        """statefulsets in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return StatefulSetClient(self.rest, namespace)
 
 
@@ -586,22 +590,27 @@ class AsyncAppsV1Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def controller_revisions(self, namespace: str) -> AsyncControllerRevisionClient:
-        """controllerrevisions in `namespace` ("" = every namespace, for list and watch)."""
+    def controller_revisions(self, namespace: str = "") -> AsyncControllerRevisionClient:
+        """controllerrevisions in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncControllerRevisionClient(self.rest, namespace)
 
-    def daemon_sets(self, namespace: str) -> AsyncDaemonSetClient:
-        """daemonsets in `namespace` ("" = every namespace, for list and watch)."""
+    def daemon_sets(self, namespace: str = "") -> AsyncDaemonSetClient:
+        """daemonsets in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncDaemonSetClient(self.rest, namespace)
 
-    def deployments(self, namespace: str) -> AsyncDeploymentClient:
-        """deployments in `namespace` ("" = every namespace, for list and watch)."""
+    def deployments(self, namespace: str = "") -> AsyncDeploymentClient:
+        """deployments in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncDeploymentClient(self.rest, namespace)
 
-    def replica_sets(self, namespace: str) -> AsyncReplicaSetClient:
-        """replicasets in `namespace` ("" = every namespace, for list and watch)."""
+    def replica_sets(self, namespace: str = "") -> AsyncReplicaSetClient:
+        """replicasets in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncReplicaSetClient(self.rest, namespace)
 
-    def stateful_sets(self, namespace: str) -> AsyncStatefulSetClient:
-        """statefulsets in `namespace` ("" = every namespace, for list and watch)."""
+    def stateful_sets(self, namespace: str = "") -> AsyncStatefulSetClient:
+        """statefulsets in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncStatefulSetClient(self.rest, namespace)

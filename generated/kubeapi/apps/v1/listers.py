@@ -32,12 +32,12 @@ class ControllerRevisionLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "controllerrevision.apps")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ControllerRevision]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ControllerRevision]:
         """Every cached ControllerRevision in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def controller_revisions(self, namespace: str) -> ControllerRevisionNamespaceLister:
-        """The ControllerRevision objects of one namespace."""
+    def controller_revisions(self, namespace: str = "") -> ControllerRevisionNamespaceLister:
+        """The ControllerRevision objects of one namespace (no namespace, or "": every namespace)."""
         return ControllerRevisionNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -47,7 +47,7 @@ class ControllerRevisionNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ControllerRevision]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ControllerRevision]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> ControllerRevision:
@@ -61,12 +61,12 @@ class DaemonSetLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "daemonset.apps")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[DaemonSet]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[DaemonSet]:
         """Every cached DaemonSet in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def daemon_sets(self, namespace: str) -> DaemonSetNamespaceLister:
-        """The DaemonSet objects of one namespace."""
+    def daemon_sets(self, namespace: str = "") -> DaemonSetNamespaceLister:
+        """The DaemonSet objects of one namespace (no namespace, or "": every namespace)."""
         return DaemonSetNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -76,7 +76,7 @@ class DaemonSetNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[DaemonSet]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[DaemonSet]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> DaemonSet:
@@ -90,12 +90,12 @@ class DeploymentLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "deployment.apps")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Deployment]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Deployment]:
         """Every cached Deployment in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def deployments(self, namespace: str) -> DeploymentNamespaceLister:
-        """The Deployment objects of one namespace."""
+    def deployments(self, namespace: str = "") -> DeploymentNamespaceLister:
+        """The Deployment objects of one namespace (no namespace, or "": every namespace)."""
         return DeploymentNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -105,7 +105,7 @@ class DeploymentNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Deployment]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Deployment]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> Deployment:
@@ -119,12 +119,12 @@ class ReplicaSetLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "replicaset.apps")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ReplicaSet]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ReplicaSet]:
         """Every cached ReplicaSet in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def replica_sets(self, namespace: str) -> ReplicaSetNamespaceLister:
-        """The ReplicaSet objects of one namespace."""
+    def replica_sets(self, namespace: str = "") -> ReplicaSetNamespaceLister:
+        """The ReplicaSet objects of one namespace (no namespace, or "": every namespace)."""
         return ReplicaSetNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -134,7 +134,7 @@ class ReplicaSetNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ReplicaSet]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ReplicaSet]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> ReplicaSet:
@@ -148,12 +148,12 @@ class StatefulSetLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "statefulset.apps")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[StatefulSet]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[StatefulSet]:
         """Every cached StatefulSet in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def stateful_sets(self, namespace: str) -> StatefulSetNamespaceLister:
-        """The StatefulSet objects of one namespace."""
+    def stateful_sets(self, namespace: str = "") -> StatefulSetNamespaceLister:
+        """The StatefulSet objects of one namespace (no namespace, or "": every namespace)."""
         return StatefulSetNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -163,7 +163,7 @@ class StatefulSetNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[StatefulSet]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[StatefulSet]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> StatefulSet:

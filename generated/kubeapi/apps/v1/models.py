@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kubeapi.core.v1.models import PersistentVolumeClaim, PodTemplateSpec
 from kubeapi.meta.v1.models import LabelSelector, ListMeta, ObjectMeta
-from kubeclient.model import IntOrString, Model, RawExtension, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import IntOrString, META, Model, RawExtension, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "ControllerRevision",
@@ -49,6 +49,9 @@ class ControllerRevision(Model, kw_only=True, rename={"api_version": "apiVersion
     # server default: 0
     revision: int
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class ControllerRevisionList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("apps/v1")
@@ -63,6 +66,9 @@ class DaemonSet(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: DaemonSetSpec | UnsetType | None = UNSET
     status: DaemonSetStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class DaemonSetCondition(Model, kw_only=True, rename={"last_transition_time": "lastTransitionTime"}):
@@ -139,6 +145,9 @@ class Deployment(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     spec: DeploymentSpec | UnsetType | None = UNSET
     status: DeploymentStatus | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class DeploymentCondition(
     Model, kw_only=True, rename={"last_transition_time": "lastTransitionTime", "last_update_time": "lastUpdateTime"}
@@ -213,6 +222,9 @@ class ReplicaSet(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     spec: ReplicaSetSpec | UnsetType | None = UNSET
     status: ReplicaSetStatus | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class ReplicaSetCondition(Model, kw_only=True, rename={"last_transition_time": "lastTransitionTime"}):
     last_transition_time: Time | UnsetType | None = UNSET
@@ -282,6 +294,9 @@ class StatefulSet(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: StatefulSetSpec | UnsetType | None = UNSET
     status: StatefulSetStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class StatefulSetCondition(Model, kw_only=True, rename={"last_transition_time": "lastTransitionTime"}):

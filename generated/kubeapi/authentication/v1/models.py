@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import ObjectMeta
-from kubeclient.model import Model, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "BoundObjectReference",
@@ -33,6 +33,9 @@ class SelfSubjectReview(Model, kw_only=True, rename={"api_version": "apiVersion"
     metadata: ObjectMeta | UnsetType | None = UNSET
     status: SelfSubjectReviewStatus | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class SelfSubjectReviewStatus(Model, kw_only=True, rename={"user_info": "userInfo"}):
     user_info: UserInfo | UnsetType | None = UNSET
@@ -44,6 +47,9 @@ class TokenRequest(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: TokenRequestSpec | UnsetType | None = UNSET
     status: TokenRequestStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class TokenRequestSpec(
@@ -65,6 +71,9 @@ class TokenReview(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: TokenReviewSpec
     status: TokenReviewStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class TokenReviewSpec(Model, kw_only=True):

@@ -113,6 +113,21 @@ class LocalSubjectAccessReviewApplyConfiguration(
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -291,6 +306,21 @@ class SelfSubjectAccessReviewApplyConfiguration(ApplyConfiguration, kw_only=True
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -368,6 +398,21 @@ class SelfSubjectRulesReviewApplyConfiguration(ApplyConfiguration, kw_only=True,
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -434,6 +479,21 @@ class SubjectAccessReviewApplyConfiguration(ApplyConfiguration, kw_only=True, re
         if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
 
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""

@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.authorization.v1.models import (
     LocalSubjectAccessReview,
@@ -177,8 +176,9 @@ class AuthorizationV1Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def local_subject_access_reviews(self, namespace: str) -> LocalSubjectAccessReviewClient:
-        """localsubjectaccessreviews in `namespace` ("" = every namespace, for list and watch)."""
+    def local_subject_access_reviews(self, namespace: str = "") -> LocalSubjectAccessReviewClient:
+        """localsubjectaccessreviews in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return LocalSubjectAccessReviewClient(self.rest, namespace)
 
     def self_subject_access_reviews(self) -> SelfSubjectAccessReviewClient:
@@ -290,8 +290,9 @@ class AsyncAuthorizationV1Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def local_subject_access_reviews(self, namespace: str) -> AsyncLocalSubjectAccessReviewClient:
-        """localsubjectaccessreviews in `namespace` ("" = every namespace, for list and watch)."""
+    def local_subject_access_reviews(self, namespace: str = "") -> AsyncLocalSubjectAccessReviewClient:
+        """localsubjectaccessreviews in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncLocalSubjectAccessReviewClient(self.rest, namespace)
 
     def self_subject_access_reviews(self) -> AsyncSelfSubjectAccessReviewClient:

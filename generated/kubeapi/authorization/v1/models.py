@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import FieldSelectorRequirement, LabelSelectorRequirement, ObjectMeta
-from kubeclient.model import Model, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, type_meta, UNSET, UnsetType
 
 __all__ = [
     "FieldSelectorAttributes",
@@ -41,6 +41,9 @@ class LocalSubjectAccessReview(Model, kw_only=True, rename={"api_version": "apiV
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: SubjectAccessReviewSpec
     status: SubjectAccessReviewStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class NonResourceAttributes(Model, kw_only=True):
@@ -81,6 +84,9 @@ class SelfSubjectAccessReview(Model, kw_only=True, rename={"api_version": "apiVe
     spec: SelfSubjectAccessReviewSpec
     status: SubjectAccessReviewStatus | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class SelfSubjectAccessReviewSpec(
     Model,
@@ -98,6 +104,9 @@ class SelfSubjectRulesReview(Model, kw_only=True, rename={"api_version": "apiVer
     spec: SelfSubjectRulesReviewSpec
     status: SubjectRulesReviewStatus | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class SelfSubjectRulesReviewSpec(Model, kw_only=True):
     namespace: str | UnsetType | None = UNSET
@@ -109,6 +118,9 @@ class SubjectAccessReview(Model, kw_only=True, rename={"api_version": "apiVersio
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: SubjectAccessReviewSpec
     status: SubjectAccessReviewStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class SubjectAccessReviewSpec(

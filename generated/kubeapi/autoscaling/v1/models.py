@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import ListMeta, ObjectMeta
-from kubeclient.model import Model, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "CrossVersionObjectReference",
@@ -30,6 +30,9 @@ class HorizontalPodAutoscaler(Model, kw_only=True, rename={"api_version": "apiVe
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: HorizontalPodAutoscalerSpec
     status: HorizontalPodAutoscalerStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class HorizontalPodAutoscalerList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
@@ -82,6 +85,9 @@ class Scale(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: ScaleSpec | UnsetType | None = UNSET
     status: ScaleStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class ScaleSpec(Model, kw_only=True):

@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.autoscaling.v2.models import HorizontalPodAutoscaler, HorizontalPodAutoscalerList
 
@@ -60,8 +59,9 @@ class AutoscalingV2Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def horizontal_pod_autoscalers(self, namespace: str) -> HorizontalPodAutoscalerClient:
-        """horizontalpodautoscalers in `namespace` ("" = every namespace, for list and watch)."""
+    def horizontal_pod_autoscalers(self, namespace: str = "") -> HorizontalPodAutoscalerClient:
+        """horizontalpodautoscalers in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return HorizontalPodAutoscalerClient(self.rest, namespace)
 
 
@@ -88,6 +88,7 @@ class AsyncAutoscalingV2Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def horizontal_pod_autoscalers(self, namespace: str) -> AsyncHorizontalPodAutoscalerClient:
-        """horizontalpodautoscalers in `namespace` ("" = every namespace, for list and watch)."""
+    def horizontal_pod_autoscalers(self, namespace: str = "") -> AsyncHorizontalPodAutoscalerClient:
+        """horizontalpodautoscalers in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncHorizontalPodAutoscalerClient(self.rest, namespace)

@@ -24,12 +24,12 @@ class HorizontalPodAutoscalerLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "horizontalpodautoscaler.autoscaling")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[HorizontalPodAutoscaler]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[HorizontalPodAutoscaler]:
         """Every cached HorizontalPodAutoscaler in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def horizontal_pod_autoscalers(self, namespace: str) -> HorizontalPodAutoscalerNamespaceLister:
-        """The HorizontalPodAutoscaler objects of one namespace."""
+    def horizontal_pod_autoscalers(self, namespace: str = "") -> HorizontalPodAutoscalerNamespaceLister:
+        """The HorizontalPodAutoscaler objects of one namespace (no namespace, or "": every namespace)."""
         return HorizontalPodAutoscalerNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -39,7 +39,7 @@ class HorizontalPodAutoscalerNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[HorizontalPodAutoscaler]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[HorizontalPodAutoscaler]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> HorizontalPodAutoscaler:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import LabelSelector, ListMeta, ObjectMeta
-from kubeclient.model import Model, Quantity, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, Quantity, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "ContainerResourceMetricSource",
@@ -87,6 +87,9 @@ class HorizontalPodAutoscaler(Model, kw_only=True, rename={"api_version": "apiVe
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: HorizontalPodAutoscalerSpec
     status: HorizontalPodAutoscalerStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class HorizontalPodAutoscalerBehavior(Model, kw_only=True, rename={"scale_down": "scaleDown", "scale_up": "scaleUp"}):

@@ -76,6 +76,21 @@ class CronJobApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_v
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -247,6 +262,21 @@ class JobApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_versi
         if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
 
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
@@ -545,6 +575,46 @@ class JobTemplateSpecApplyConfiguration(ApplyConfiguration, kw_only=True):
     def with_spec(self, value: JobSpecApplyConfiguration) -> Self:
         """Sets `spec`."""
         self.spec = value
+        return self
+
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
         return self
 
 

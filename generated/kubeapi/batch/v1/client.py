@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.batch.v1.models import CronJob, CronJobList, Job, JobList
 
@@ -88,12 +87,14 @@ class BatchV1Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def cron_jobs(self, namespace: str) -> CronJobClient:
-        """cronjobs in `namespace` ("" = every namespace, for list and watch)."""
+    def cron_jobs(self, namespace: str = "") -> CronJobClient:
+        """cronjobs in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return CronJobClient(self.rest, namespace)
 
-    def jobs(self, namespace: str) -> JobClient:
-        """jobs in `namespace` ("" = every namespace, for list and watch)."""
+    def jobs(self, namespace: str = "") -> JobClient:
+        """jobs in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return JobClient(self.rest, namespace)
 
 
@@ -136,10 +137,12 @@ class AsyncBatchV1Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def cron_jobs(self, namespace: str) -> AsyncCronJobClient:
-        """cronjobs in `namespace` ("" = every namespace, for list and watch)."""
+    def cron_jobs(self, namespace: str = "") -> AsyncCronJobClient:
+        """cronjobs in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncCronJobClient(self.rest, namespace)
 
-    def jobs(self, namespace: str) -> AsyncJobClient:
-        """jobs in `namespace` ("" = every namespace, for list and watch)."""
+    def jobs(self, namespace: str = "") -> AsyncJobClient:
+        """jobs in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncJobClient(self.rest, namespace)

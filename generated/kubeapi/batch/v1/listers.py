@@ -26,12 +26,12 @@ class CronJobLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "cronjob.batch")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[CronJob]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[CronJob]:
         """Every cached CronJob in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def cron_jobs(self, namespace: str) -> CronJobNamespaceLister:
-        """The CronJob objects of one namespace."""
+    def cron_jobs(self, namespace: str = "") -> CronJobNamespaceLister:
+        """The CronJob objects of one namespace (no namespace, or "": every namespace)."""
         return CronJobNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -41,7 +41,7 @@ class CronJobNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[CronJob]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[CronJob]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> CronJob:
@@ -55,12 +55,12 @@ class JobLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "job.batch")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Job]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Job]:
         """Every cached Job in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def jobs(self, namespace: str) -> JobNamespaceLister:
-        """The Job objects of one namespace."""
+    def jobs(self, namespace: str = "") -> JobNamespaceLister:
+        """The Job objects of one namespace (no namespace, or "": every namespace)."""
         return JobNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -70,7 +70,7 @@ class JobNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Job]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Job]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> Job:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kubeapi.core.v1.models import ObjectReference, PodTemplateSpec
 from kubeapi.meta.v1.models import LabelSelector, ListMeta, ObjectMeta
-from kubeclient.model import Model, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "CronJob",
@@ -34,6 +34,9 @@ class CronJob(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: CronJobSpec
     status: CronJobStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class CronJobList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
@@ -79,6 +82,9 @@ class Job(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: JobSpec | UnsetType | None = UNSET
     status: JobStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class JobCondition(
@@ -161,6 +167,9 @@ class JobStatus(
 class JobTemplateSpec(Model, kw_only=True):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: JobSpec | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class PodFailurePolicy(Model, kw_only=True):

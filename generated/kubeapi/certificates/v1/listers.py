@@ -23,7 +23,7 @@ class CertificateSigningRequestLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "certificatesigningrequest.certificates.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[CertificateSigningRequest]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[CertificateSigningRequest]:
         """Every cached CertificateSigningRequest whose labels match `selector`."""
         return self._lister.list(selector)
 

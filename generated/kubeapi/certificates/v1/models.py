@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import ListMeta, ObjectMeta
-from kubeclient.model import Model, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "CertificateSigningRequest",
@@ -21,6 +21,9 @@ class CertificateSigningRequest(Model, kw_only=True, rename={"api_version": "api
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: CertificateSigningRequestSpec
     status: CertificateSigningRequestStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class CertificateSigningRequestCondition(

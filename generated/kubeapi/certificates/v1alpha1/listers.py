@@ -23,7 +23,7 @@ class ClusterTrustBundleLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "clustertrustbundle.certificates.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ClusterTrustBundle]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ClusterTrustBundle]:
         """Every cached ClusterTrustBundle whose labels match `selector`."""
         return self._lister.list(selector)
 

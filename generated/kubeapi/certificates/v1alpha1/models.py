@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import ListMeta, ObjectMeta
-from kubeclient.model import Model, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, type_meta, UNSET, UnsetType
 
 __all__ = [
     "ClusterTrustBundle",
@@ -18,6 +18,9 @@ class ClusterTrustBundle(Model, kw_only=True, rename={"api_version": "apiVersion
     kind: str = type_meta("ClusterTrustBundle")
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: ClusterTrustBundleSpec
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class ClusterTrustBundleList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

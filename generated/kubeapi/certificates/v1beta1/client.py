@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.certificates.v1beta1.models import (
     ClusterTrustBundle,
@@ -91,8 +90,9 @@ class CertificatesV1beta1Client:
     def cluster_trust_bundles(self) -> ClusterTrustBundleClient:
         return ClusterTrustBundleClient(self.rest)
 
-    def pod_certificate_requests(self, namespace: str) -> PodCertificateRequestClient:
-        """podcertificaterequests in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_certificate_requests(self, namespace: str = "") -> PodCertificateRequestClient:
+        """podcertificaterequests in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return PodCertificateRequestClient(self.rest, namespace)
 
 
@@ -133,6 +133,7 @@ class AsyncCertificatesV1beta1Client:
     def cluster_trust_bundles(self) -> AsyncClusterTrustBundleClient:
         return AsyncClusterTrustBundleClient(self.rest)
 
-    def pod_certificate_requests(self, namespace: str) -> AsyncPodCertificateRequestClient:
-        """podcertificaterequests in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_certificate_requests(self, namespace: str = "") -> AsyncPodCertificateRequestClient:
+        """podcertificaterequests in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncPodCertificateRequestClient(self.rest, namespace)

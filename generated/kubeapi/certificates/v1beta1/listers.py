@@ -25,7 +25,7 @@ class ClusterTrustBundleLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "clustertrustbundle.certificates.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ClusterTrustBundle]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ClusterTrustBundle]:
         """Every cached ClusterTrustBundle whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -40,12 +40,12 @@ class PodCertificateRequestLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "podcertificaterequest.certificates.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[PodCertificateRequest]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[PodCertificateRequest]:
         """Every cached PodCertificateRequest in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def pod_certificate_requests(self, namespace: str) -> PodCertificateRequestNamespaceLister:
-        """The PodCertificateRequest objects of one namespace."""
+    def pod_certificate_requests(self, namespace: str = "") -> PodCertificateRequestNamespaceLister:
+        """The PodCertificateRequest objects of one namespace (no namespace, or "": every namespace)."""
         return PodCertificateRequestNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -55,7 +55,7 @@ class PodCertificateRequestNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[PodCertificateRequest]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[PodCertificateRequest]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> PodCertificateRequest:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import Condition, ListMeta, ObjectMeta
-from kubeclient.model import Model, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "ClusterTrustBundle",
@@ -22,6 +22,9 @@ class ClusterTrustBundle(Model, kw_only=True, rename={"api_version": "apiVersion
     kind: str = type_meta("ClusterTrustBundle")
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: ClusterTrustBundleSpec
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class ClusterTrustBundleList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
@@ -42,6 +45,9 @@ class PodCertificateRequest(Model, kw_only=True, rename={"api_version": "apiVers
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: PodCertificateRequestSpec
     status: PodCertificateRequestStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class PodCertificateRequestList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.coordination.v1.models import Lease, LeaseList
 
@@ -59,8 +58,9 @@ class CoordinationV1Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def leases(self, namespace: str) -> LeaseClient:
-        """leases in `namespace` ("" = every namespace, for list and watch)."""
+    def leases(self, namespace: str = "") -> LeaseClient:
+        """leases in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return LeaseClient(self.rest, namespace)
 
 
@@ -86,6 +86,7 @@ class AsyncCoordinationV1Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def leases(self, namespace: str) -> AsyncLeaseClient:
-        """leases in `namespace` ("" = every namespace, for list and watch)."""
+    def leases(self, namespace: str = "") -> AsyncLeaseClient:
+        """leases in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncLeaseClient(self.rest, namespace)

@@ -24,12 +24,12 @@ class LeaseLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "lease.coordination.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Lease]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Lease]:
         """Every cached Lease in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def leases(self, namespace: str) -> LeaseNamespaceLister:
-        """The Lease objects of one namespace."""
+    def leases(self, namespace: str = "") -> LeaseNamespaceLister:
+        """The Lease objects of one namespace (no namespace, or "": every namespace)."""
         return LeaseNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -39,7 +39,7 @@ class LeaseNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Lease]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Lease]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> Lease:

@@ -24,12 +24,12 @@ class LeaseCandidateLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "leasecandidate.coordination.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[LeaseCandidate]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[LeaseCandidate]:
         """Every cached LeaseCandidate in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def lease_candidates(self, namespace: str) -> LeaseCandidateNamespaceLister:
-        """The LeaseCandidate objects of one namespace."""
+    def lease_candidates(self, namespace: str = "") -> LeaseCandidateNamespaceLister:
+        """The LeaseCandidate objects of one namespace (no namespace, or "": every namespace)."""
         return LeaseCandidateNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -39,7 +39,7 @@ class LeaseCandidateNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[LeaseCandidate]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[LeaseCandidate]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> LeaseCandidate:

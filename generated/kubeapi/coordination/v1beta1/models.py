@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import ListMeta, ObjectMeta
-from kubeclient.model import MicroTime, Model, type_meta, UNSET, UnsetType
+from kubeclient.model import META, MicroTime, Model, type_meta, UNSET, UnsetType
 
 __all__ = [
     "LeaseCandidate",
@@ -18,6 +18,9 @@ class LeaseCandidate(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     kind: str = type_meta("LeaseCandidate")
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: LeaseCandidateSpec
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class LeaseCandidateList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

@@ -511,6 +511,21 @@ class BindingApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_v
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -916,6 +931,21 @@ class ComponentStatusApplyConfiguration(ApplyConfiguration, kw_only=True, rename
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -1008,6 +1038,21 @@ class ConfigMapApplyConfiguration(
         if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
 
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
@@ -1880,6 +1925,21 @@ class EndpointsApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -2326,6 +2386,21 @@ class EventApplyConfiguration(
         if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
 
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
@@ -3061,6 +3136,21 @@ class LimitRangeApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"ap
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -3319,6 +3409,21 @@ class NamespaceApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -3462,6 +3567,21 @@ class NodeApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_vers
         if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
 
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
@@ -4111,6 +4231,21 @@ class PersistentVolumeApplyConfiguration(ApplyConfiguration, kw_only=True, renam
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -4168,6 +4303,21 @@ class PersistentVolumeClaimApplyConfiguration(ApplyConfiguration, kw_only=True, 
         if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
 
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
@@ -4404,6 +4554,46 @@ class PersistentVolumeClaimTemplateApplyConfiguration(ApplyConfiguration, kw_onl
     def with_spec(self, value: PersistentVolumeClaimSpecApplyConfiguration) -> Self:
         """Sets `spec`."""
         self.spec = value
+        return self
+
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
         return self
 
 
@@ -4745,6 +4935,21 @@ class PodApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_versi
         if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
 
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
@@ -5755,6 +5960,21 @@ class PodTemplateApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"a
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -5815,6 +6035,46 @@ class PodTemplateSpecApplyConfiguration(ApplyConfiguration, kw_only=True):
     def with_spec(self, value: PodSpecApplyConfiguration) -> Self:
         """Sets `spec`."""
         self.spec = value
+        return self
+
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
         return self
 
 
@@ -6150,6 +6410,21 @@ class ReplicationControllerApplyConfiguration(ApplyConfiguration, kw_only=True, 
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -6407,6 +6682,21 @@ class ResourceQuotaApplyConfiguration(ApplyConfiguration, kw_only=True, rename={
         if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
 
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
@@ -6809,6 +7099,21 @@ class SecretApplyConfiguration(
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -7085,6 +7390,21 @@ class ServiceApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"api_v
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -7156,6 +7476,21 @@ class ServiceAccountApplyConfiguration(
         if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
 
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""

@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.authentication.v1 import models as _kubeapi_authentication_v1
 from kubeapi.autoscaling.v1 import models as _kubeapi_autoscaling_v1
@@ -55,6 +54,10 @@ from kubeapi.core.v1.models import (
 )
 from kubeapi.meta.v1 import models as _kubeapi_meta_v1
 from kubeapi.policy.v1 import models as _kubeapi_policy_v1
+
+if TYPE_CHECKING:
+    from kubeclient.portforward import AsyncPortForwarder, AsyncPortStream, PortForwarder, PortStream
+    from kubeclient.remotecommand import AsyncExecSession, ExecResult, ExecSession
 
 __all__ = [
     "CoreV1Client",
@@ -456,6 +459,30 @@ class NodeClient(ResourceClient[Node, NodeList]):
             list_codec=ModelCodec(NodeList),
         )
 
+    def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
+            timeout=timeout,
+        )
+
 
 class PersistentVolumeClaimClient(ResourceClient[PersistentVolumeClaim, PersistentVolumeClaimList]):
     """PersistentVolumeClaim (persistentvolumeclaims, namespaced) of v1.
@@ -518,6 +545,46 @@ class PodClient(ResourceClient[Pod, PodList]):
             namespace=namespace,
             codec=ModelCodec(Pod),
             list_codec=ModelCodec(PodList),
+        )
+
+    def attach(
+        self,
+        name: str,
+        *,
+        container: str | None = None,
+        stdin: Any = None,
+        tty: bool = False,
+        check: bool = False,
+        timeout: float | None = None,
+    ) -> ExecResult:
+        """Attach to the running process of the pod `name` to its end: stdout, stderr, exit_code (NonZeroExitError only with `check=True`)."""
+        return self.connect_attach(
+            name,
+            container=container,
+            stdin=stdin,
+            tty=tty,
+            check=check,
+            timeout=timeout,
+        )
+
+    def attach_stream(
+        self,
+        name: str,
+        *,
+        container: str | None = None,
+        stdin: bool = False,
+        stdout: bool = True,
+        stderr: bool = True,
+        tty: bool = False,
+    ) -> ExecSession:
+        """Attach to the pod `name` and return the session: iterate (channel, bytes), write, close_stdin, resize, wait."""
+        return self.connect_attach_stream(
+            name,
+            container=container,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            tty=tty,
         )
 
     def create_binding(
@@ -608,6 +675,50 @@ class PodClient(ResourceClient[Pod, PodList]):
             field_validation=field_validation,
         )
 
+    def exec(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        container: str | None = None,
+        stdin: Any = None,
+        tty: bool = False,
+        check: bool = False,
+        timeout: float | None = None,
+    ) -> ExecResult:
+        """Run `command` in the pod `name` to its end: stdout, stderr, exit_code (NonZeroExitError only with `check=True`)."""
+        return self.connect_exec(
+            name,
+            command,
+            container=container,
+            stdin=stdin,
+            tty=tty,
+            check=check,
+            timeout=timeout,
+        )
+
+    def exec_stream(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        container: str | None = None,
+        stdin: bool = False,
+        stdout: bool = True,
+        stderr: bool = True,
+        tty: bool = False,
+    ) -> ExecSession:
+        """Start `command` in the pod `name` and return the session: iterate (channel, bytes), write, close_stdin, resize, wait."""
+        return self.connect_exec_stream(
+            name,
+            command,
+            container=container,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            tty=tty,
+        )
+
     def get_log(
         self,
         name: str,
@@ -657,8 +768,9 @@ class PodClient(ResourceClient[Pod, PodList]):
         tail_lines: int | None = None,
         timestamps: bool | None = None,
         timeout: float | None = None,
-    ) -> AbstractContextManager[httpx.Response]:
-        """log of the object `name` as an open stream (use `follow=True` to keep reading)."""
+    ) -> Stream:
+        """log of the object `name` as a stream of lines (`follow=True` keeps reading); the
+        connection closes when the loop or the `with` block ends."""
         return self.stream_subresource(
             name,
             "log",
@@ -677,6 +789,44 @@ class PodClient(ResourceClient[Pod, PodList]):
                 )
                 if value is not None
             ],
+            timeout=timeout,
+        )
+
+    def port_forward(
+        self,
+        name: str,
+        ports: Sequence[int | str | tuple[int, int]],
+        *,
+        address: str = "127.0.0.1",
+    ) -> PortForwarder:
+        """Listen on local ports (8080, "8000:80", ":80" = any free one) forwarding to the pod `name`."""
+        return self.connect_port_forward(name, ports, address=address)
+
+    def port_stream(self, name: str, port: int) -> PortStream:
+        """One connection to `port` of the pod `name`, in process: read, write, close."""
+        return self.connect_port_stream(name, port)
+
+    def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
             timeout=timeout,
         )
 
@@ -881,6 +1031,30 @@ class ServiceClient(ResourceClient[Service, ServiceList]):
             list_codec=ModelCodec(ServiceList),
         )
 
+    def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
+            timeout=timeout,
+        )
+
 
 class CoreV1Client:
     """The resources of v1; one RESTClient shared by all."""
@@ -888,27 +1062,32 @@ class CoreV1Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def bindings(self, namespace: str) -> BindingClient:
-        """bindings in `namespace` ("" = every namespace, for list and watch)."""
+    def bindings(self, namespace: str = "") -> BindingClient:
+        """bindings in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return BindingClient(self.rest, namespace)
 
     def component_statuses(self) -> ComponentStatusClient:
         return ComponentStatusClient(self.rest)
 
-    def config_maps(self, namespace: str) -> ConfigMapClient:
-        """configmaps in `namespace` ("" = every namespace, for list and watch)."""
+    def config_maps(self, namespace: str = "") -> ConfigMapClient:
+        """configmaps in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ConfigMapClient(self.rest, namespace)
 
-    def endpoints(self, namespace: str) -> EndpointsClient:
-        """endpoints in `namespace` ("" = every namespace, for list and watch)."""
+    def endpoints(self, namespace: str = "") -> EndpointsClient:
+        """endpoints in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return EndpointsClient(self.rest, namespace)
 
-    def events(self, namespace: str) -> EventClient:
-        """events in `namespace` ("" = every namespace, for list and watch)."""
+    def events(self, namespace: str = "") -> EventClient:
+        """events in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return EventClient(self.rest, namespace)
 
-    def limit_ranges(self, namespace: str) -> LimitRangeClient:
-        """limitranges in `namespace` ("" = every namespace, for list and watch)."""
+    def limit_ranges(self, namespace: str = "") -> LimitRangeClient:
+        """limitranges in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return LimitRangeClient(self.rest, namespace)
 
     def namespaces(self) -> NamespaceClient:
@@ -917,39 +1096,47 @@ class CoreV1Client:
     def nodes(self) -> NodeClient:
         return NodeClient(self.rest)
 
-    def persistent_volume_claims(self, namespace: str) -> PersistentVolumeClaimClient:
-        """persistentvolumeclaims in `namespace` ("" = every namespace, for list and watch)."""
+    def persistent_volume_claims(self, namespace: str = "") -> PersistentVolumeClaimClient:
+        """persistentvolumeclaims in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return PersistentVolumeClaimClient(self.rest, namespace)
 
     def persistent_volumes(self) -> PersistentVolumeClient:
         return PersistentVolumeClient(self.rest)
 
-    def pod_templates(self, namespace: str) -> PodTemplateClient:
-        """podtemplates in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_templates(self, namespace: str = "") -> PodTemplateClient:
+        """podtemplates in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return PodTemplateClient(self.rest, namespace)
 
-    def pods(self, namespace: str) -> PodClient:
-        """pods in `namespace` ("" = every namespace, for list and watch)."""
+    def pods(self, namespace: str = "") -> PodClient:
+        """pods in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return PodClient(self.rest, namespace)
 
-    def replication_controllers(self, namespace: str) -> ReplicationControllerClient:
-        """replicationcontrollers in `namespace` ("" = every namespace, for list and watch)."""
+    def replication_controllers(self, namespace: str = "") -> ReplicationControllerClient:
+        """replicationcontrollers in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ReplicationControllerClient(self.rest, namespace)
 
-    def resource_quotas(self, namespace: str) -> ResourceQuotaClient:
-        """resourcequotas in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_quotas(self, namespace: str = "") -> ResourceQuotaClient:
+        """resourcequotas in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ResourceQuotaClient(self.rest, namespace)
 
-    def secrets(self, namespace: str) -> SecretClient:
-        """secrets in `namespace` ("" = every namespace, for list and watch)."""
+    def secrets(self, namespace: str = "") -> SecretClient:
+        """secrets in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return SecretClient(self.rest, namespace)
 
-    def service_accounts(self, namespace: str) -> ServiceAccountClient:
-        """serviceaccounts in `namespace` ("" = every namespace, for list and watch)."""
+    def service_accounts(self, namespace: str = "") -> ServiceAccountClient:
+        """serviceaccounts in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ServiceAccountClient(self.rest, namespace)
 
-    def services(self, namespace: str) -> ServiceClient:
-        """services in `namespace` ("" = every namespace, for list and watch)."""
+    def services(self, namespace: str = "") -> ServiceClient:
+        """services in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ServiceClient(self.rest, namespace)
 
 
@@ -1129,6 +1316,30 @@ class AsyncNodeClient(AsyncResourceClient[Node, NodeList]):
             list_codec=ModelCodec(NodeList),
         )
 
+    async def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return await self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
+            timeout=timeout,
+        )
+
 
 class AsyncPersistentVolumeClaimClient(AsyncResourceClient[PersistentVolumeClaim, PersistentVolumeClaimList]):
     """PersistentVolumeClaim (persistentvolumeclaims, namespaced) of v1, asyncio.
@@ -1191,6 +1402,46 @@ class AsyncPodClient(AsyncResourceClient[Pod, PodList]):
             namespace=namespace,
             codec=ModelCodec(Pod),
             list_codec=ModelCodec(PodList),
+        )
+
+    async def attach(
+        self,
+        name: str,
+        *,
+        container: str | None = None,
+        stdin: Any = None,
+        tty: bool = False,
+        check: bool = False,
+        timeout: float | None = None,
+    ) -> ExecResult:
+        """Attach to the running process of the pod `name` to its end: stdout, stderr, exit_code (NonZeroExitError only with `check=True`)."""
+        return await self.connect_attach(
+            name,
+            container=container,
+            stdin=stdin,
+            tty=tty,
+            check=check,
+            timeout=timeout,
+        )
+
+    async def attach_stream(
+        self,
+        name: str,
+        *,
+        container: str | None = None,
+        stdin: bool = False,
+        stdout: bool = True,
+        stderr: bool = True,
+        tty: bool = False,
+    ) -> AsyncExecSession:
+        """Attach to the pod `name` and return the session: iterate (channel, bytes), write, close_stdin, resize, wait."""
+        return await self.connect_attach_stream(
+            name,
+            container=container,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            tty=tty,
         )
 
     async def create_binding(
@@ -1281,6 +1532,50 @@ class AsyncPodClient(AsyncResourceClient[Pod, PodList]):
             field_validation=field_validation,
         )
 
+    async def exec(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        container: str | None = None,
+        stdin: Any = None,
+        tty: bool = False,
+        check: bool = False,
+        timeout: float | None = None,
+    ) -> ExecResult:
+        """Run `command` in the pod `name` to its end: stdout, stderr, exit_code (NonZeroExitError only with `check=True`)."""
+        return await self.connect_exec(
+            name,
+            command,
+            container=container,
+            stdin=stdin,
+            tty=tty,
+            check=check,
+            timeout=timeout,
+        )
+
+    async def exec_stream(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        container: str | None = None,
+        stdin: bool = False,
+        stdout: bool = True,
+        stderr: bool = True,
+        tty: bool = False,
+    ) -> AsyncExecSession:
+        """Start `command` in the pod `name` and return the session: iterate (channel, bytes), write, close_stdin, resize, wait."""
+        return await self.connect_exec_stream(
+            name,
+            command,
+            container=container,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            tty=tty,
+        )
+
     async def get_log(
         self,
         name: str,
@@ -1330,8 +1625,9 @@ class AsyncPodClient(AsyncResourceClient[Pod, PodList]):
         tail_lines: int | None = None,
         timestamps: bool | None = None,
         timeout: float | None = None,
-    ) -> AbstractAsyncContextManager[httpx.Response]:
-        """log of the object `name` as an open stream (use `follow=True` to keep reading)."""
+    ) -> AsyncStream:
+        """log of the object `name` as a stream of lines (`follow=True` keeps reading); the
+        connection closes when the loop or the `async with` block ends."""
         return self.stream_subresource(
             name,
             "log",
@@ -1350,6 +1646,44 @@ class AsyncPodClient(AsyncResourceClient[Pod, PodList]):
                 )
                 if value is not None
             ],
+            timeout=timeout,
+        )
+
+    async def port_forward(
+        self,
+        name: str,
+        ports: Sequence[int | str | tuple[int, int]],
+        *,
+        address: str = "127.0.0.1",
+    ) -> AsyncPortForwarder:
+        """Listen on local ports (8080, "8000:80", ":80" = any free one) forwarding to the pod `name`."""
+        return await self.connect_port_forward(name, ports, address=address)
+
+    async def port_stream(self, name: str, port: int) -> AsyncPortStream:
+        """One connection to `port` of the pod `name`, in process: read, write, close."""
+        return await self.connect_port_stream(name, port)
+
+    async def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return await self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
             timeout=timeout,
         )
 
@@ -1554,6 +1888,30 @@ class AsyncServiceClient(AsyncResourceClient[Service, ServiceList]):
             list_codec=ModelCodec(ServiceList),
         )
 
+    async def proxy(
+        self,
+        name: str,
+        path: str = "",
+        *,
+        port: int | str | None = None,
+        method: str = "GET",
+        params: Sequence[tuple[str, Any]] | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """An HTTP request the API server proxies to `port` of `name` (`name[:port]/proxy/path`)."""
+        return await self.connect_proxy(
+            name,
+            path,
+            port=port,
+            method=method,
+            params=params,
+            body=body,
+            headers=headers,
+            timeout=timeout,
+        )
+
 
 class AsyncCoreV1Client:
     """The resources of v1 (asyncio); one RESTClient shared by all."""
@@ -1561,27 +1919,32 @@ class AsyncCoreV1Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def bindings(self, namespace: str) -> AsyncBindingClient:
-        """bindings in `namespace` ("" = every namespace, for list and watch)."""
+    def bindings(self, namespace: str = "") -> AsyncBindingClient:
+        """bindings in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncBindingClient(self.rest, namespace)
 
     def component_statuses(self) -> AsyncComponentStatusClient:
         return AsyncComponentStatusClient(self.rest)
 
-    def config_maps(self, namespace: str) -> AsyncConfigMapClient:
-        """configmaps in `namespace` ("" = every namespace, for list and watch)."""
+    def config_maps(self, namespace: str = "") -> AsyncConfigMapClient:
+        """configmaps in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncConfigMapClient(self.rest, namespace)
 
-    def endpoints(self, namespace: str) -> AsyncEndpointsClient:
-        """endpoints in `namespace` ("" = every namespace, for list and watch)."""
+    def endpoints(self, namespace: str = "") -> AsyncEndpointsClient:
+        """endpoints in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncEndpointsClient(self.rest, namespace)
 
-    def events(self, namespace: str) -> AsyncEventClient:
-        """events in `namespace` ("" = every namespace, for list and watch)."""
+    def events(self, namespace: str = "") -> AsyncEventClient:
+        """events in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncEventClient(self.rest, namespace)
 
-    def limit_ranges(self, namespace: str) -> AsyncLimitRangeClient:
-        """limitranges in `namespace` ("" = every namespace, for list and watch)."""
+    def limit_ranges(self, namespace: str = "") -> AsyncLimitRangeClient:
+        """limitranges in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncLimitRangeClient(self.rest, namespace)
 
     def namespaces(self) -> AsyncNamespaceClient:
@@ -1590,37 +1953,45 @@ class AsyncCoreV1Client:
     def nodes(self) -> AsyncNodeClient:
         return AsyncNodeClient(self.rest)
 
-    def persistent_volume_claims(self, namespace: str) -> AsyncPersistentVolumeClaimClient:
-        """persistentvolumeclaims in `namespace` ("" = every namespace, for list and watch)."""
+    def persistent_volume_claims(self, namespace: str = "") -> AsyncPersistentVolumeClaimClient:
+        """persistentvolumeclaims in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncPersistentVolumeClaimClient(self.rest, namespace)
 
     def persistent_volumes(self) -> AsyncPersistentVolumeClient:
         return AsyncPersistentVolumeClient(self.rest)
 
-    def pod_templates(self, namespace: str) -> AsyncPodTemplateClient:
-        """podtemplates in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_templates(self, namespace: str = "") -> AsyncPodTemplateClient:
+        """podtemplates in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncPodTemplateClient(self.rest, namespace)
 
-    def pods(self, namespace: str) -> AsyncPodClient:
-        """pods in `namespace` ("" = every namespace, for list and watch)."""
+    def pods(self, namespace: str = "") -> AsyncPodClient:
+        """pods in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncPodClient(self.rest, namespace)
 
-    def replication_controllers(self, namespace: str) -> AsyncReplicationControllerClient:
-        """replicationcontrollers in `namespace` ("" = every namespace, for list and watch)."""
+    def replication_controllers(self, namespace: str = "") -> AsyncReplicationControllerClient:
+        """replicationcontrollers in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncReplicationControllerClient(self.rest, namespace)
 
-    def resource_quotas(self, namespace: str) -> AsyncResourceQuotaClient:
-        """resourcequotas in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_quotas(self, namespace: str = "") -> AsyncResourceQuotaClient:
+        """resourcequotas in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncResourceQuotaClient(self.rest, namespace)
 
-    def secrets(self, namespace: str) -> AsyncSecretClient:
-        """secrets in `namespace` ("" = every namespace, for list and watch)."""
+    def secrets(self, namespace: str = "") -> AsyncSecretClient:
+        """secrets in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncSecretClient(self.rest, namespace)
 
-    def service_accounts(self, namespace: str) -> AsyncServiceAccountClient:
-        """serviceaccounts in `namespace` ("" = every namespace, for list and watch)."""
+    def service_accounts(self, namespace: str = "") -> AsyncServiceAccountClient:
+        """serviceaccounts in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncServiceAccountClient(self.rest, namespace)
 
-    def services(self, namespace: str) -> AsyncServiceClient:
-        """services in `namespace` ("" = every namespace, for list and watch)."""
+    def services(self, namespace: str = "") -> AsyncServiceClient:
+        """services in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncServiceClient(self.rest, namespace)

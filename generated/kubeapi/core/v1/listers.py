@@ -65,12 +65,12 @@ class ConfigMapLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "configmap")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ConfigMap]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ConfigMap]:
         """Every cached ConfigMap in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def config_maps(self, namespace: str) -> ConfigMapNamespaceLister:
-        """The ConfigMap objects of one namespace."""
+    def config_maps(self, namespace: str = "") -> ConfigMapNamespaceLister:
+        """The ConfigMap objects of one namespace (no namespace, or "": every namespace)."""
         return ConfigMapNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -80,7 +80,7 @@ class ConfigMapNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ConfigMap]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ConfigMap]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> ConfigMap:
@@ -94,12 +94,12 @@ class EndpointsLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "endpoints")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Endpoints]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Endpoints]:
         """Every cached Endpoints in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def endpoints(self, namespace: str) -> EndpointsNamespaceLister:
-        """The Endpoints objects of one namespace."""
+    def endpoints(self, namespace: str = "") -> EndpointsNamespaceLister:
+        """The Endpoints objects of one namespace (no namespace, or "": every namespace)."""
         return EndpointsNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -109,7 +109,7 @@ class EndpointsNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Endpoints]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Endpoints]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> Endpoints:
@@ -123,12 +123,12 @@ class EventLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "event")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Event]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Event]:
         """Every cached Event in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def events(self, namespace: str) -> EventNamespaceLister:
-        """The Event objects of one namespace."""
+    def events(self, namespace: str = "") -> EventNamespaceLister:
+        """The Event objects of one namespace (no namespace, or "": every namespace)."""
         return EventNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -138,7 +138,7 @@ class EventNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Event]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Event]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> Event:
@@ -152,12 +152,12 @@ class LimitRangeLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "limitrange")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[LimitRange]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[LimitRange]:
         """Every cached LimitRange in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def limit_ranges(self, namespace: str) -> LimitRangeNamespaceLister:
-        """The LimitRange objects of one namespace."""
+    def limit_ranges(self, namespace: str = "") -> LimitRangeNamespaceLister:
+        """The LimitRange objects of one namespace (no namespace, or "": every namespace)."""
         return LimitRangeNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -167,7 +167,7 @@ class LimitRangeNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[LimitRange]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[LimitRange]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> LimitRange:
@@ -181,7 +181,7 @@ class NamespaceLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "namespace")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Namespace]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Namespace]:
         """Every cached Namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -196,7 +196,7 @@ class NodeLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "node")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Node]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Node]:
         """Every cached Node whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -211,12 +211,12 @@ class PersistentVolumeClaimLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "persistentvolumeclaim")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[PersistentVolumeClaim]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[PersistentVolumeClaim]:
         """Every cached PersistentVolumeClaim in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def persistent_volume_claims(self, namespace: str) -> PersistentVolumeClaimNamespaceLister:
-        """The PersistentVolumeClaim objects of one namespace."""
+    def persistent_volume_claims(self, namespace: str = "") -> PersistentVolumeClaimNamespaceLister:
+        """The PersistentVolumeClaim objects of one namespace (no namespace, or "": every namespace)."""
         return PersistentVolumeClaimNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -226,7 +226,7 @@ class PersistentVolumeClaimNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[PersistentVolumeClaim]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[PersistentVolumeClaim]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> PersistentVolumeClaim:
@@ -240,7 +240,7 @@ class PersistentVolumeLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "persistentvolume")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[PersistentVolume]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[PersistentVolume]:
         """Every cached PersistentVolume whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -255,12 +255,12 @@ class PodTemplateLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "podtemplate")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[PodTemplate]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[PodTemplate]:
         """Every cached PodTemplate in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def pod_templates(self, namespace: str) -> PodTemplateNamespaceLister:
-        """The PodTemplate objects of one namespace."""
+    def pod_templates(self, namespace: str = "") -> PodTemplateNamespaceLister:
+        """The PodTemplate objects of one namespace (no namespace, or "": every namespace)."""
         return PodTemplateNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -270,7 +270,7 @@ class PodTemplateNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[PodTemplate]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[PodTemplate]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> PodTemplate:
@@ -284,12 +284,12 @@ class PodLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "pod")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Pod]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Pod]:
         """Every cached Pod in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def pods(self, namespace: str) -> PodNamespaceLister:
-        """The Pod objects of one namespace."""
+    def pods(self, namespace: str = "") -> PodNamespaceLister:
+        """The Pod objects of one namespace (no namespace, or "": every namespace)."""
         return PodNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -299,7 +299,7 @@ class PodNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Pod]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Pod]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> Pod:
@@ -313,12 +313,12 @@ class ReplicationControllerLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "replicationcontroller")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ReplicationController]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ReplicationController]:
         """Every cached ReplicationController in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def replication_controllers(self, namespace: str) -> ReplicationControllerNamespaceLister:
-        """The ReplicationController objects of one namespace."""
+    def replication_controllers(self, namespace: str = "") -> ReplicationControllerNamespaceLister:
+        """The ReplicationController objects of one namespace (no namespace, or "": every namespace)."""
         return ReplicationControllerNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -328,7 +328,7 @@ class ReplicationControllerNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ReplicationController]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ReplicationController]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> ReplicationController:
@@ -342,12 +342,12 @@ class ResourceQuotaLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "resourcequota")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ResourceQuota]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ResourceQuota]:
         """Every cached ResourceQuota in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def resource_quotas(self, namespace: str) -> ResourceQuotaNamespaceLister:
-        """The ResourceQuota objects of one namespace."""
+    def resource_quotas(self, namespace: str = "") -> ResourceQuotaNamespaceLister:
+        """The ResourceQuota objects of one namespace (no namespace, or "": every namespace)."""
         return ResourceQuotaNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -357,7 +357,7 @@ class ResourceQuotaNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ResourceQuota]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ResourceQuota]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> ResourceQuota:
@@ -371,12 +371,12 @@ class SecretLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "secret")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Secret]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Secret]:
         """Every cached Secret in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def secrets(self, namespace: str) -> SecretNamespaceLister:
-        """The Secret objects of one namespace."""
+    def secrets(self, namespace: str = "") -> SecretNamespaceLister:
+        """The Secret objects of one namespace (no namespace, or "": every namespace)."""
         return SecretNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -386,7 +386,7 @@ class SecretNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Secret]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Secret]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> Secret:
@@ -400,12 +400,12 @@ class ServiceAccountLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "serviceaccount")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ServiceAccount]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ServiceAccount]:
         """Every cached ServiceAccount in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def service_accounts(self, namespace: str) -> ServiceAccountNamespaceLister:
-        """The ServiceAccount objects of one namespace."""
+    def service_accounts(self, namespace: str = "") -> ServiceAccountNamespaceLister:
+        """The ServiceAccount objects of one namespace (no namespace, or "": every namespace)."""
         return ServiceAccountNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -415,7 +415,7 @@ class ServiceAccountNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ServiceAccount]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ServiceAccount]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> ServiceAccount:
@@ -429,12 +429,12 @@ class ServiceLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "service")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Service]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Service]:
         """Every cached Service in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def services(self, namespace: str) -> ServiceNamespaceLister:
-        """The Service objects of one namespace."""
+    def services(self, namespace: str = "") -> ServiceNamespaceLister:
+        """The Service objects of one namespace (no namespace, or "": every namespace)."""
         return ServiceNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -444,7 +444,7 @@ class ServiceNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Service]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Service]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> Service:

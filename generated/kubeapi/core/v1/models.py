@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import Condition, LabelSelector, ListMeta, ObjectMeta
-from kubeclient.model import IntOrString, MicroTime, Model, Quantity, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import IntOrString, META, MicroTime, Model, Quantity, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "AWSElasticBlockStoreVolumeSource",
@@ -314,6 +314,9 @@ class Binding(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     target: ObjectReference
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class CSIPersistentVolumeSource(
     Model,
@@ -435,6 +438,9 @@ class ComponentStatus(Model, kw_only=True, rename={"api_version": "apiVersion"})
     conditions: list[ComponentCondition] | UnsetType | None = UNSET
     metadata: ObjectMeta | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class ComponentStatusList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("v1")
@@ -450,6 +456,9 @@ class ConfigMap(Model, kw_only=True, rename={"api_version": "apiVersion", "binar
     data: dict[str, str] | UnsetType | None = UNSET
     immutable: bool | UnsetType | None = UNSET
     metadata: ObjectMeta | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class ConfigMapEnvSource(Model, kw_only=True):
@@ -712,6 +721,9 @@ class Endpoints(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     subsets: list[EndpointSubset] | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class EndpointsList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("v1")
@@ -834,6 +846,9 @@ class Event(
     series: EventSeries | UnsetType | None = UNSET
     source: EventSource | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class EventList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
@@ -1057,6 +1072,9 @@ class LimitRange(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: LimitRangeSpec | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class LimitRangeItem(
     Model, kw_only=True, rename={"default_request": "defaultRequest", "max_limit_request_ratio": "maxLimitRequestRatio"}
@@ -1128,6 +1146,9 @@ class Namespace(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     spec: NamespaceSpec | UnsetType | None = UNSET
     status: NamespaceStatus | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class NamespaceCondition(Model, kw_only=True, rename={"last_transition_time": "lastTransitionTime"}):
     last_transition_time: Time | UnsetType | None = UNSET
@@ -1159,6 +1180,9 @@ class Node(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: NodeSpec | UnsetType | None = UNSET
     status: NodeStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class NodeAddress(Model, kw_only=True):
@@ -1360,6 +1384,9 @@ class PersistentVolume(Model, kw_only=True, rename={"api_version": "apiVersion"}
     spec: PersistentVolumeSpec | UnsetType | None = UNSET
     status: PersistentVolumeStatus | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class PersistentVolumeClaim(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("v1")
@@ -1367,6 +1394,9 @@ class PersistentVolumeClaim(Model, kw_only=True, rename={"api_version": "apiVers
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: PersistentVolumeClaimSpec | UnsetType | None = UNSET
     status: PersistentVolumeClaimStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class PersistentVolumeClaimCondition(
@@ -1435,6 +1465,9 @@ class PersistentVolumeClaimStatus(
 class PersistentVolumeClaimTemplate(Model, kw_only=True):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: PersistentVolumeClaimSpec
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class PersistentVolumeClaimVolumeSource(
@@ -1526,6 +1559,9 @@ class Pod(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: PodSpec | UnsetType | None = UNSET
     status: PodStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class PodAffinity(
@@ -1836,6 +1872,9 @@ class PodTemplate(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     template: PodTemplateSpec | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class PodTemplateList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("v1")
@@ -1847,6 +1886,9 @@ class PodTemplateList(Model, kw_only=True, rename={"api_version": "apiVersion"})
 class PodTemplateSpec(Model, kw_only=True):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: PodSpec | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class PortStatus(Model, kw_only=True):
@@ -1949,6 +1991,9 @@ class ReplicationController(Model, kw_only=True, rename={"api_version": "apiVers
     spec: ReplicationControllerSpec | UnsetType | None = UNSET
     status: ReplicationControllerStatus | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class ReplicationControllerCondition(Model, kw_only=True, rename={"last_transition_time": "lastTransitionTime"}):
     last_transition_time: Time | UnsetType | None = UNSET
@@ -2016,6 +2061,9 @@ class ResourceQuota(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: ResourceQuotaSpec | UnsetType | None = UNSET
     status: ResourceQuotaStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class ResourceQuotaList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
@@ -2134,6 +2182,9 @@ class Secret(Model, kw_only=True, rename={"api_version": "apiVersion", "string_d
     string_data: dict[str, str] | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class SecretEnvSource(Model, kw_only=True):
     name: str | UnsetType | None = UNSET
@@ -2208,6 +2259,9 @@ class Service(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     spec: ServiceSpec | UnsetType | None = UNSET
     status: ServiceStatus | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class ServiceAccount(
     Model,
@@ -2224,6 +2278,9 @@ class ServiceAccount(
     image_pull_secrets: list[LocalObjectReference] | UnsetType | None = UNSET
     metadata: ObjectMeta | UnsetType | None = UNSET
     secrets: list[ObjectReference] | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class ServiceAccountList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

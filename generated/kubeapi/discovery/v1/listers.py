@@ -24,12 +24,12 @@ class EndpointSliceLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "endpointslice.discovery.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[EndpointSlice]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[EndpointSlice]:
         """Every cached EndpointSlice in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def endpoint_slices(self, namespace: str) -> EndpointSliceNamespaceLister:
-        """The EndpointSlice objects of one namespace."""
+    def endpoint_slices(self, namespace: str = "") -> EndpointSliceNamespaceLister:
+        """The EndpointSlice objects of one namespace (no namespace, or "": every namespace)."""
         return EndpointSliceNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -39,7 +39,7 @@ class EndpointSliceNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[EndpointSlice]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[EndpointSlice]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> EndpointSlice:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kubeapi.core.v1.models import ObjectReference
 from kubeapi.meta.v1.models import ListMeta, ObjectMeta
-from kubeclient.model import Model, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, type_meta, UNSET, UnsetType
 
 __all__ = [
     "Endpoint",
@@ -59,6 +59,9 @@ class EndpointSlice(Model, kw_only=True, rename={"api_version": "apiVersion", "a
     endpoints: list[Endpoint] | UnsetType | None = UNSET
     metadata: ObjectMeta | UnsetType | None = UNSET
     ports: list[EndpointPort] | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class EndpointSliceList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

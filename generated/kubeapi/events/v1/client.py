@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.events.v1.models import Event, EventList
 
@@ -62,8 +61,9 @@ class EventsV1Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def events(self, namespace: str) -> EventClient:
-        """events in `namespace` ("" = every namespace, for list and watch)."""
+    def events(self, namespace: str = "") -> EventClient:
+        """events in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return EventClient(self.rest, namespace)
 
 
@@ -92,6 +92,7 @@ class AsyncEventsV1Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def events(self, namespace: str) -> AsyncEventClient:
-        """events in `namespace` ("" = every namespace, for list and watch)."""
+    def events(self, namespace: str = "") -> AsyncEventClient:
+        """events in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncEventClient(self.rest, namespace)

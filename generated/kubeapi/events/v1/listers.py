@@ -24,12 +24,12 @@ class EventLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "event.events.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Event]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Event]:
         """Every cached Event in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def events(self, namespace: str) -> EventNamespaceLister:
-        """The Event objects of one namespace."""
+    def events(self, namespace: str = "") -> EventNamespaceLister:
+        """The Event objects of one namespace (no namespace, or "": every namespace)."""
         return EventNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -39,7 +39,7 @@ class EventNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Event]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Event]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> Event:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kubeapi.core.v1.models import EventSource, ObjectReference
 from kubeapi.meta.v1.models import ListMeta, ObjectMeta
-from kubeclient.model import MicroTime, Model, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import META, MicroTime, Model, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "Event",
@@ -45,6 +45,9 @@ class Event(
     reporting_instance: str | UnsetType | None = UNSET
     series: EventSeries | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class EventList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

@@ -24,7 +24,7 @@ class FlowSchemaLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "flowschema.flowcontrol.apiserver.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[FlowSchema]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[FlowSchema]:
         """Every cached FlowSchema whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -39,7 +39,7 @@ class PriorityLevelConfigurationLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "prioritylevelconfiguration.flowcontrol.apiserver.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[PriorityLevelConfiguration]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[PriorityLevelConfiguration]:
         """Every cached PriorityLevelConfiguration whose labels match `selector`."""
         return self._lister.list(selector)
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import ListMeta, ObjectMeta
-from kubeclient.model import Model, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "ExemptPriorityLevelConfiguration",
@@ -52,6 +52,9 @@ class FlowSchema(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: FlowSchemaSpec | UnsetType | None = UNSET
     status: FlowSchemaStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class FlowSchemaCondition(Model, kw_only=True, rename={"last_transition_time": "lastTransitionTime"}):
@@ -133,6 +136,9 @@ class PriorityLevelConfiguration(Model, kw_only=True, rename={"api_version": "ap
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: PriorityLevelConfigurationSpec | UnsetType | None = UNSET
     status: PriorityLevelConfigurationStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class PriorityLevelConfigurationCondition(Model, kw_only=True, rename={"last_transition_time": "lastTransitionTime"}):

@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.networking.v1.models import (
     IPAddress,
@@ -185,15 +184,17 @@ class NetworkingV1Client:
     def ingress_classes(self) -> IngressClassClient:
         return IngressClassClient(self.rest)
 
-    def ingresses(self, namespace: str) -> IngressClient:
-        """ingresses in `namespace` ("" = every namespace, for list and watch)."""
+    def ingresses(self, namespace: str = "") -> IngressClient:
+        """ingresses in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return IngressClient(self.rest, namespace)
 
     def ip_addresses(self) -> IPAddressClient:
         return IPAddressClient(self.rest)
 
-    def network_policies(self, namespace: str) -> NetworkPolicyClient:
-        """networkpolicies in `namespace` ("" = every namespace, for list and watch)."""
+    def network_policies(self, namespace: str = "") -> NetworkPolicyClient:
+        """networkpolicies in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return NetworkPolicyClient(self.rest, namespace)
 
     def service_cidrs(self) -> ServiceCIDRClient:
@@ -289,15 +290,17 @@ class AsyncNetworkingV1Client:
     def ingress_classes(self) -> AsyncIngressClassClient:
         return AsyncIngressClassClient(self.rest)
 
-    def ingresses(self, namespace: str) -> AsyncIngressClient:
-        """ingresses in `namespace` ("" = every namespace, for list and watch)."""
+    def ingresses(self, namespace: str = "") -> AsyncIngressClient:
+        """ingresses in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncIngressClient(self.rest, namespace)
 
     def ip_addresses(self) -> AsyncIPAddressClient:
         return AsyncIPAddressClient(self.rest)
 
-    def network_policies(self, namespace: str) -> AsyncNetworkPolicyClient:
-        """networkpolicies in `namespace` ("" = every namespace, for list and watch)."""
+    def network_policies(self, namespace: str = "") -> AsyncNetworkPolicyClient:
+        """networkpolicies in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncNetworkPolicyClient(self.rest, namespace)
 
     def service_cidrs(self) -> AsyncServiceCIDRClient:

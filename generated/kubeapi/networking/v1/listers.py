@@ -29,7 +29,7 @@ class IngressClassLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "ingressclass.networking.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[IngressClass]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[IngressClass]:
         """Every cached IngressClass whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -44,12 +44,12 @@ class IngressLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "ingress.networking.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Ingress]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Ingress]:
         """Every cached Ingress in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def ingresses(self, namespace: str) -> IngressNamespaceLister:
-        """The Ingress objects of one namespace."""
+    def ingresses(self, namespace: str = "") -> IngressNamespaceLister:
+        """The Ingress objects of one namespace (no namespace, or "": every namespace)."""
         return IngressNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -59,7 +59,7 @@ class IngressNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Ingress]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Ingress]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> Ingress:
@@ -73,7 +73,7 @@ class IPAddressLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "ipaddress.networking.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[IPAddress]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[IPAddress]:
         """Every cached IPAddress whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -88,12 +88,12 @@ class NetworkPolicyLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "networkpolicy.networking.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[NetworkPolicy]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[NetworkPolicy]:
         """Every cached NetworkPolicy in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def network_policies(self, namespace: str) -> NetworkPolicyNamespaceLister:
-        """The NetworkPolicy objects of one namespace."""
+    def network_policies(self, namespace: str = "") -> NetworkPolicyNamespaceLister:
+        """The NetworkPolicy objects of one namespace (no namespace, or "": every namespace)."""
         return NetworkPolicyNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -103,7 +103,7 @@ class NetworkPolicyNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[NetworkPolicy]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[NetworkPolicy]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> NetworkPolicy:
@@ -117,7 +117,7 @@ class ServiceCIDRLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "servicecidr.networking.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ServiceCIDR]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ServiceCIDR]:
         """Every cached ServiceCIDR whose labels match `selector`."""
         return self._lister.list(selector)
 

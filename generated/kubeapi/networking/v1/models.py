@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kubeapi.core.v1.models import TypedLocalObjectReference
 from kubeapi.meta.v1.models import Condition, LabelSelector, ListMeta, ObjectMeta
-from kubeclient.model import IntOrString, Model, type_meta, UNSET, UnsetType
+from kubeclient.model import IntOrString, META, Model, type_meta, UNSET, UnsetType
 
 __all__ = [
     "HTTPIngressPath",
@@ -61,6 +61,9 @@ class IPAddress(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: IPAddressSpec
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class IPAddressList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("networking.k8s.io/v1")
@@ -85,6 +88,9 @@ class Ingress(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     spec: IngressSpec | UnsetType | None = UNSET
     status: IngressStatus | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class IngressBackend(Model, kw_only=True):
     resource: TypedLocalObjectReference | UnsetType | None = UNSET
@@ -96,6 +102,9 @@ class IngressClass(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     kind: str = type_meta("IngressClass")
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: IngressClassSpec | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class IngressClassList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
@@ -176,6 +185,9 @@ class NetworkPolicy(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: NetworkPolicySpec | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class NetworkPolicyEgressRule(Model, kw_only=True):
     ports: list[NetworkPolicyPort] | UnsetType | None = UNSET
@@ -235,6 +247,9 @@ class ServiceCIDR(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: ServiceCIDRSpec | UnsetType | None = UNSET
     status: ServiceCIDRStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class ServiceCIDRList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

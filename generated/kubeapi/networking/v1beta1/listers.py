@@ -24,7 +24,7 @@ class IPAddressLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "ipaddress.networking.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[IPAddress]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[IPAddress]:
         """Every cached IPAddress whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -39,7 +39,7 @@ class ServiceCIDRLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "servicecidr.networking.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ServiceCIDR]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ServiceCIDR]:
         """Every cached ServiceCIDR whose labels match `selector`."""
         return self._lister.list(selector)
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import Condition, ListMeta, ObjectMeta
-from kubeclient.model import Model, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, type_meta, UNSET, UnsetType
 
 __all__ = [
     "IPAddress",
@@ -23,6 +23,9 @@ class IPAddress(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     kind: str = type_meta("IPAddress")
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: IPAddressSpec
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class IPAddressList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
@@ -49,6 +52,9 @@ class ServiceCIDR(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: ServiceCIDRSpec | UnsetType | None = UNSET
     status: ServiceCIDRStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class ServiceCIDRList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

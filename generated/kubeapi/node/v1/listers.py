@@ -23,7 +23,7 @@ class RuntimeClassLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "runtimeclass.node.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[RuntimeClass]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[RuntimeClass]:
         """Every cached RuntimeClass whose labels match `selector`."""
         return self._lister.list(selector)
 

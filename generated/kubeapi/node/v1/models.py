@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kubeapi.core.v1.models import Toleration
 from kubeapi.meta.v1.models import ListMeta, ObjectMeta
-from kubeclient.model import Model, Quantity, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, Quantity, type_meta, UNSET, UnsetType
 
 __all__ = [
     "Overhead",
@@ -26,6 +26,9 @@ class RuntimeClass(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     overhead: Overhead | UnsetType | None = UNSET
     scheduling: Scheduling | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class RuntimeClassList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

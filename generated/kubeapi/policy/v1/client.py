@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.policy.v1.models import PodDisruptionBudget, PodDisruptionBudgetList
 
@@ -59,8 +58,9 @@ class PolicyV1Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def pod_disruption_budgets(self, namespace: str) -> PodDisruptionBudgetClient:
-        """poddisruptionbudgets in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_disruption_budgets(self, namespace: str = "") -> PodDisruptionBudgetClient:
+        """poddisruptionbudgets in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return PodDisruptionBudgetClient(self.rest, namespace)
 
 
@@ -86,6 +86,7 @@ class AsyncPolicyV1Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def pod_disruption_budgets(self, namespace: str) -> AsyncPodDisruptionBudgetClient:
-        """poddisruptionbudgets in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_disruption_budgets(self, namespace: str = "") -> AsyncPodDisruptionBudgetClient:
+        """poddisruptionbudgets in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncPodDisruptionBudgetClient(self.rest, namespace)

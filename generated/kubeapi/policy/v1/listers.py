@@ -24,12 +24,12 @@ class PodDisruptionBudgetLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "poddisruptionbudget.policy")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[PodDisruptionBudget]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[PodDisruptionBudget]:
         """Every cached PodDisruptionBudget in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def pod_disruption_budgets(self, namespace: str) -> PodDisruptionBudgetNamespaceLister:
-        """The PodDisruptionBudget objects of one namespace."""
+    def pod_disruption_budgets(self, namespace: str = "") -> PodDisruptionBudgetNamespaceLister:
+        """The PodDisruptionBudget objects of one namespace (no namespace, or "": every namespace)."""
         return PodDisruptionBudgetNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -39,7 +39,7 @@ class PodDisruptionBudgetNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[PodDisruptionBudget]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[PodDisruptionBudget]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> PodDisruptionBudget:

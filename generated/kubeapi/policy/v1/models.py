@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import Condition, DeleteOptions, LabelSelector, ListMeta, ObjectMeta
-from kubeclient.model import IntOrString, Model, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import IntOrString, META, Model, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "Eviction",
@@ -21,6 +21,9 @@ class Eviction(Model, kw_only=True, rename={"api_version": "apiVersion", "delete
     delete_options: DeleteOptions | UnsetType | None = UNSET
     metadata: ObjectMeta | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class PodDisruptionBudget(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("policy/v1")
@@ -28,6 +31,9 @@ class PodDisruptionBudget(Model, kw_only=True, rename={"api_version": "apiVersio
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: PodDisruptionBudgetSpec | UnsetType | None = UNSET
     status: PodDisruptionBudgetStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class PodDisruptionBudgetList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.rbac.v1.models import (
     ClusterRole,
@@ -156,12 +155,14 @@ class RbacV1Client:
     def cluster_roles(self) -> ClusterRoleClient:
         return ClusterRoleClient(self.rest)
 
-    def role_bindings(self, namespace: str) -> RoleBindingClient:
-        """rolebindings in `namespace` ("" = every namespace, for list and watch)."""
+    def role_bindings(self, namespace: str = "") -> RoleBindingClient:
+        """rolebindings in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return RoleBindingClient(self.rest, namespace)
 
-    def roles(self, namespace: str) -> RoleClient:
-        """roles in `namespace` ("" = every namespace, for list and watch)."""
+    def roles(self, namespace: str = "") -> RoleClient:
+        """roles in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return RoleClient(self.rest, namespace)
 
 
@@ -239,10 +240,12 @@ class AsyncRbacV1Client:
     def cluster_roles(self) -> AsyncClusterRoleClient:
         return AsyncClusterRoleClient(self.rest)
 
-    def role_bindings(self, namespace: str) -> AsyncRoleBindingClient:
-        """rolebindings in `namespace` ("" = every namespace, for list and watch)."""
+    def role_bindings(self, namespace: str = "") -> AsyncRoleBindingClient:
+        """rolebindings in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncRoleBindingClient(self.rest, namespace)
 
-    def roles(self, namespace: str) -> AsyncRoleClient:
-        """roles in `namespace` ("" = every namespace, for list and watch)."""
+    def roles(self, namespace: str = "") -> AsyncRoleClient:
+        """roles in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncRoleClient(self.rest, namespace)

@@ -28,7 +28,7 @@ class ClusterRoleBindingLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "clusterrolebinding.rbac.authorization.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ClusterRoleBinding]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ClusterRoleBinding]:
         """Every cached ClusterRoleBinding whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -43,7 +43,7 @@ class ClusterRoleLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "clusterrole.rbac.authorization.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ClusterRole]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ClusterRole]:
         """Every cached ClusterRole whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -58,12 +58,12 @@ class RoleBindingLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "rolebinding.rbac.authorization.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[RoleBinding]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[RoleBinding]:
         """Every cached RoleBinding in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def role_bindings(self, namespace: str) -> RoleBindingNamespaceLister:
-        """The RoleBinding objects of one namespace."""
+    def role_bindings(self, namespace: str = "") -> RoleBindingNamespaceLister:
+        """The RoleBinding objects of one namespace (no namespace, or "": every namespace)."""
         return RoleBindingNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -73,7 +73,7 @@ class RoleBindingNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[RoleBinding]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[RoleBinding]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> RoleBinding:
@@ -87,12 +87,12 @@ class RoleLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "role.rbac.authorization.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Role]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Role]:
         """Every cached Role in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def roles(self, namespace: str) -> RoleNamespaceLister:
-        """The Role objects of one namespace."""
+    def roles(self, namespace: str = "") -> RoleNamespaceLister:
+        """The Role objects of one namespace (no namespace, or "": every namespace)."""
         return RoleNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -102,7 +102,7 @@ class RoleNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Role]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Role]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> Role:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import LabelSelector, ListMeta, ObjectMeta
-from kubeclient.model import Model, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, type_meta, UNSET, UnsetType
 
 __all__ = [
     "AggregationRule",
@@ -33,6 +33,9 @@ class ClusterRole(Model, kw_only=True, rename={"api_version": "apiVersion", "agg
     metadata: ObjectMeta | UnsetType | None = UNSET
     rules: list[PolicyRule] | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class ClusterRoleBinding(Model, kw_only=True, rename={"api_version": "apiVersion", "role_ref": "roleRef"}):
     api_version: str = type_meta("rbac.authorization.k8s.io/v1")
@@ -40,6 +43,9 @@ class ClusterRoleBinding(Model, kw_only=True, rename={"api_version": "apiVersion
     metadata: ObjectMeta | UnsetType | None = UNSET
     role_ref: RoleRef
     subjects: list[Subject] | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class ClusterRoleBindingList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
@@ -74,6 +80,9 @@ class Role(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     rules: list[PolicyRule] | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class RoleBinding(Model, kw_only=True, rename={"api_version": "apiVersion", "role_ref": "roleRef"}):
     api_version: str = type_meta("rbac.authorization.k8s.io/v1")
@@ -81,6 +90,9 @@ class RoleBinding(Model, kw_only=True, rename={"api_version": "apiVersion", "rol
     metadata: ObjectMeta | UnsetType | None = UNSET
     role_ref: RoleRef
     subjects: list[Subject] | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class RoleBindingList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

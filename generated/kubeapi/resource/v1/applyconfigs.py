@@ -497,6 +497,21 @@ class DeviceClassApplyConfiguration(ApplyConfiguration, kw_only=True, rename={"a
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -978,6 +993,21 @@ class ResourceClaimApplyConfiguration(ApplyConfiguration, kw_only=True, rename={
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -1116,6 +1146,21 @@ class ResourceClaimTemplateApplyConfiguration(ApplyConfiguration, kw_only=True, 
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)
@@ -1180,6 +1225,46 @@ class ResourceClaimTemplateSpecApplyConfiguration(ApplyConfiguration, kw_only=Tr
         self.spec = value
         return self
 
+    def _object_meta(self) -> ObjectMetaApplyConfiguration:
+        if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
+            self.metadata = ObjectMetaApplyConfiguration()
+        return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
+    def with_labels(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.labels`."""
+        self._object_meta().with_labels(entries)
+        return self
+
+    def with_annotations(self, entries: Mapping[str, str]) -> Self:
+        """Merges into `metadata.annotations`."""
+        self._object_meta().with_annotations(entries)
+        return self
+
+    def with_finalizers(self, *values: str) -> Self:
+        """Appends to `metadata.finalizers`."""
+        self._object_meta().with_finalizers(*values)
+        return self
+
+    def with_owner_references(self, *values: OwnerReferenceApplyConfiguration) -> Self:
+        """Appends to `metadata.ownerReferences`."""
+        self._object_meta().with_owner_references(*values)
+        return self
+
 
 class ResourcePoolApplyConfiguration(
     ApplyConfiguration, kw_only=True, rename={"resource_slice_count": "resourceSliceCount"}
@@ -1234,6 +1319,21 @@ class ResourceSliceApplyConfiguration(ApplyConfiguration, kw_only=True, rename={
         if not isinstance(self.metadata, ObjectMetaApplyConfiguration):
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
+
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
 
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""

@@ -28,7 +28,7 @@ class DeviceClassLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "deviceclass.resource.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[DeviceClass]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[DeviceClass]:
         """Every cached DeviceClass whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -43,12 +43,12 @@ class ResourceClaimTemplateLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "resourceclaimtemplate.resource.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ResourceClaimTemplate]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ResourceClaimTemplate]:
         """Every cached ResourceClaimTemplate in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def resource_claim_templates(self, namespace: str) -> ResourceClaimTemplateNamespaceLister:
-        """The ResourceClaimTemplate objects of one namespace."""
+    def resource_claim_templates(self, namespace: str = "") -> ResourceClaimTemplateNamespaceLister:
+        """The ResourceClaimTemplate objects of one namespace (no namespace, or "": every namespace)."""
         return ResourceClaimTemplateNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -58,7 +58,7 @@ class ResourceClaimTemplateNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ResourceClaimTemplate]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ResourceClaimTemplate]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> ResourceClaimTemplate:
@@ -72,12 +72,12 @@ class ResourceClaimLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "resourceclaim.resource.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ResourceClaim]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ResourceClaim]:
         """Every cached ResourceClaim in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def resource_claims(self, namespace: str) -> ResourceClaimNamespaceLister:
-        """The ResourceClaim objects of one namespace."""
+    def resource_claims(self, namespace: str = "") -> ResourceClaimNamespaceLister:
+        """The ResourceClaim objects of one namespace (no namespace, or "": every namespace)."""
         return ResourceClaimNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -87,7 +87,7 @@ class ResourceClaimNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ResourceClaim]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ResourceClaim]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> ResourceClaim:
@@ -101,7 +101,7 @@ class ResourceSliceLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "resourceslice.resource.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ResourceSlice]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ResourceSlice]:
         """Every cached ResourceSlice whose labels match `selector`."""
         return self._lister.list(selector)
 

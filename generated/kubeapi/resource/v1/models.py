@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kubeapi.core.v1.models import NodeSelector
 from kubeapi.meta.v1.models import Condition, ListMeta, ObjectMeta
-from kubeclient.model import Model, Quantity, RawExtension, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, Quantity, RawExtension, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "AllocatedDeviceStatus",
@@ -175,6 +175,9 @@ class DeviceClass(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: DeviceClassSpec
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class DeviceClassConfiguration(Model, kw_only=True):
     opaque: OpaqueDeviceConfiguration | UnsetType | None = UNSET
@@ -308,6 +311,9 @@ class ResourceClaim(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     spec: ResourceClaimSpec
     status: ResourceClaimStatus | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class ResourceClaimConsumerReference(Model, kw_only=True, rename={"api_group": "apiGroup"}):
     api_group: str | UnsetType | None = UNSET
@@ -339,6 +345,9 @@ class ResourceClaimTemplate(Model, kw_only=True, rename={"api_version": "apiVers
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: ResourceClaimTemplateSpec
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class ResourceClaimTemplateList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("resource.k8s.io/v1")
@@ -350,6 +359,9 @@ class ResourceClaimTemplateList(Model, kw_only=True, rename={"api_version": "api
 class ResourceClaimTemplateSpec(Model, kw_only=True):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: ResourceClaimSpec
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class ResourcePool(Model, kw_only=True, rename={"resource_slice_count": "resourceSliceCount"}):
@@ -365,6 +377,9 @@ class ResourceSlice(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     kind: str = type_meta("ResourceSlice")
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: ResourceSliceSpec
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class ResourceSliceList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

@@ -24,7 +24,7 @@ class DeviceTaintRuleLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "devicetaintrule.resource.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[DeviceTaintRule]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[DeviceTaintRule]:
         """Every cached DeviceTaintRule whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -39,7 +39,7 @@ class ResourcePoolStatusRequestLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "resourcepoolstatusrequest.resource.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[ResourcePoolStatusRequest]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[ResourcePoolStatusRequest]:
         """Every cached ResourcePoolStatusRequest whose labels match `selector`."""
         return self._lister.list(selector)
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import Condition, ListMeta, ObjectMeta
-from kubeclient.model import Model, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "DeviceTaint",
@@ -34,6 +34,9 @@ class DeviceTaintRule(Model, kw_only=True, rename={"api_version": "apiVersion"})
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: DeviceTaintRuleSpec
     status: DeviceTaintRuleStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class DeviceTaintRuleList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
@@ -91,6 +94,9 @@ class ResourcePoolStatusRequest(Model, kw_only=True, rename={"api_version": "api
     metadata: ObjectMeta
     spec: ResourcePoolStatusRequestSpec
     status: ResourcePoolStatusRequestStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class ResourcePoolStatusRequestList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.resource.v1beta1.models import (
     DeviceClass,
@@ -150,12 +149,14 @@ class ResourceV1beta1Client:
     def device_classes(self) -> DeviceClassClient:
         return DeviceClassClient(self.rest)
 
-    def resource_claim_templates(self, namespace: str) -> ResourceClaimTemplateClient:
-        """resourceclaimtemplates in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_claim_templates(self, namespace: str = "") -> ResourceClaimTemplateClient:
+        """resourceclaimtemplates in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ResourceClaimTemplateClient(self.rest, namespace)
 
-    def resource_claims(self, namespace: str) -> ResourceClaimClient:
-        """resourceclaims in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_claims(self, namespace: str = "") -> ResourceClaimClient:
+        """resourceclaims in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ResourceClaimClient(self.rest, namespace)
 
     def resource_slices(self) -> ResourceSliceClient:
@@ -230,12 +231,14 @@ class AsyncResourceV1beta1Client:
     def device_classes(self) -> AsyncDeviceClassClient:
         return AsyncDeviceClassClient(self.rest)
 
-    def resource_claim_templates(self, namespace: str) -> AsyncResourceClaimTemplateClient:
-        """resourceclaimtemplates in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_claim_templates(self, namespace: str = "") -> AsyncResourceClaimTemplateClient:
+        """resourceclaimtemplates in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncResourceClaimTemplateClient(self.rest, namespace)
 
-    def resource_claims(self, namespace: str) -> AsyncResourceClaimClient:
-        """resourceclaims in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_claims(self, namespace: str = "") -> AsyncResourceClaimClient:
+        """resourceclaims in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncResourceClaimClient(self.rest, namespace)
 
     def resource_slices(self) -> AsyncResourceSliceClient:

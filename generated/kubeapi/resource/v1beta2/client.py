@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.resource.v1beta2.models import (
     DeviceClass,
@@ -179,12 +178,14 @@ class ResourceV1beta2Client:
     def device_taint_rules(self) -> DeviceTaintRuleClient:
         return DeviceTaintRuleClient(self.rest)
 
-    def resource_claim_templates(self, namespace: str) -> ResourceClaimTemplateClient:
-        """resourceclaimtemplates in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_claim_templates(self, namespace: str = "") -> ResourceClaimTemplateClient:
+        """resourceclaimtemplates in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ResourceClaimTemplateClient(self.rest, namespace)
 
-    def resource_claims(self, namespace: str) -> ResourceClaimClient:
-        """resourceclaims in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_claims(self, namespace: str = "") -> ResourceClaimClient:
+        """resourceclaims in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return ResourceClaimClient(self.rest, namespace)
 
     def resource_slices(self) -> ResourceSliceClient:
@@ -274,12 +275,14 @@ class AsyncResourceV1beta2Client:
     def device_taint_rules(self) -> AsyncDeviceTaintRuleClient:
         return AsyncDeviceTaintRuleClient(self.rest)
 
-    def resource_claim_templates(self, namespace: str) -> AsyncResourceClaimTemplateClient:
-        """resourceclaimtemplates in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_claim_templates(self, namespace: str = "") -> AsyncResourceClaimTemplateClient:
+        """resourceclaimtemplates in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncResourceClaimTemplateClient(self.rest, namespace)
 
-    def resource_claims(self, namespace: str) -> AsyncResourceClaimClient:
-        """resourceclaims in `namespace` ("" = every namespace, for list and watch)."""
+    def resource_claims(self, namespace: str = "") -> AsyncResourceClaimClient:
+        """resourceclaims in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncResourceClaimClient(self.rest, namespace)
 
     def resource_slices(self) -> AsyncResourceSliceClient:

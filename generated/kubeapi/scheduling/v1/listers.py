@@ -23,7 +23,7 @@ class PriorityClassLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "priorityclass.scheduling.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[PriorityClass]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[PriorityClass]:
         """Every cached PriorityClass whose labels match `selector`."""
         return self._lister.list(selector)
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import ListMeta, ObjectMeta
-from kubeclient.model import Model, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, type_meta, UNSET, UnsetType
 
 __all__ = [
     "PriorityClass",
@@ -25,6 +25,9 @@ class PriorityClass(
     preemption_policy: str | UnsetType | None = UNSET
     # server default: 0
     value: int | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class PriorityClassList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.scheduling.v1alpha2.models import PodGroup, PodGroupList, Workload, WorkloadList
 
@@ -84,12 +83,14 @@ class SchedulingV1alpha2Client:
     def __init__(self, rest: RESTClient) -> None:
         self.rest = rest
 
-    def pod_groups(self, namespace: str) -> PodGroupClient:
-        """podgroups in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_groups(self, namespace: str = "") -> PodGroupClient:
+        """podgroups in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return PodGroupClient(self.rest, namespace)
 
-    def workloads(self, namespace: str) -> WorkloadClient:
-        """workloads in `namespace` ("" = every namespace, for list and watch)."""
+    def workloads(self, namespace: str = "") -> WorkloadClient:
+        """workloads in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return WorkloadClient(self.rest, namespace)
 
 
@@ -128,10 +129,12 @@ class AsyncSchedulingV1alpha2Client:
     def __init__(self, rest: AsyncRESTClient) -> None:
         self.rest = rest
 
-    def pod_groups(self, namespace: str) -> AsyncPodGroupClient:
-        """podgroups in `namespace` ("" = every namespace, for list and watch)."""
+    def pod_groups(self, namespace: str = "") -> AsyncPodGroupClient:
+        """podgroups in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncPodGroupClient(self.rest, namespace)
 
-    def workloads(self, namespace: str) -> AsyncWorkloadClient:
-        """workloads in `namespace` ("" = every namespace, for list and watch)."""
+    def workloads(self, namespace: str = "") -> AsyncWorkloadClient:
+        """workloads in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncWorkloadClient(self.rest, namespace)

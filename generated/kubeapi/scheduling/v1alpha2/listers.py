@@ -26,12 +26,12 @@ class PodGroupLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "podgroup.scheduling.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[PodGroup]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[PodGroup]:
         """Every cached PodGroup in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def pod_groups(self, namespace: str) -> PodGroupNamespaceLister:
-        """The PodGroup objects of one namespace."""
+    def pod_groups(self, namespace: str = "") -> PodGroupNamespaceLister:
+        """The PodGroup objects of one namespace (no namespace, or "": every namespace)."""
         return PodGroupNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -41,7 +41,7 @@ class PodGroupNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[PodGroup]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[PodGroup]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> PodGroup:
@@ -55,12 +55,12 @@ class WorkloadLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "workload.scheduling.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Workload]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Workload]:
         """Every cached Workload in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def workloads(self, namespace: str) -> WorkloadNamespaceLister:
-        """The Workload objects of one namespace."""
+    def workloads(self, namespace: str = "") -> WorkloadNamespaceLister:
+        """The Workload objects of one namespace (no namespace, or "": every namespace)."""
         return WorkloadNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -70,7 +70,7 @@ class WorkloadNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[Workload]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[Workload]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> Workload:

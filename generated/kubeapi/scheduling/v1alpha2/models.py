@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 from kubeapi.meta.v1.models import Condition, ListMeta, ObjectMeta
-from kubeclient.model import Model, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, type_meta, UNSET, UnsetType
 
 __all__ = [
     "BasicSchedulingPolicy",
@@ -43,6 +43,9 @@ class PodGroup(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: PodGroupSpec
     status: PodGroupStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class PodGroupList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
@@ -142,6 +145,9 @@ class Workload(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     kind: str = type_meta("Workload")
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: WorkloadSpec
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class WorkloadList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

@@ -7,14 +7,13 @@ Only the verbs discovery lists are available; subresources get typed methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import httpx
 
 from kubeclient.resource import AbsentVerb, AsyncResourceClient, ResourceClient, ResourceInfo
 from kubeclient.resource_plan import ModelCodec
-from kubeclient.rest import AsyncRESTClient, RESTClient
+from kubeclient.rest import AsyncRESTClient, AsyncStream, RESTClient, Stream
 
 from kubeapi.storage.v1.models import (
     CSIDriver,
@@ -216,8 +215,9 @@ class StorageV1Client:
     def csi_nodes(self) -> CSINodeClient:
         return CSINodeClient(self.rest)
 
-    def csi_storage_capacities(self, namespace: str) -> CSIStorageCapacityClient:
-        """csistoragecapacities in `namespace` ("" = every namespace, for list and watch)."""
+    def csi_storage_capacities(self, namespace: str = "") -> CSIStorageCapacityClient:
+        """csistoragecapacities in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return CSIStorageCapacityClient(self.rest, namespace)
 
     def storage_classes(self) -> StorageClassClient:
@@ -336,8 +336,9 @@ class AsyncStorageV1Client:
     def csi_nodes(self) -> AsyncCSINodeClient:
         return AsyncCSINodeClient(self.rest)
 
-    def csi_storage_capacities(self, namespace: str) -> AsyncCSIStorageCapacityClient:
-        """csistoragecapacities in `namespace` ("" = every namespace, for list and watch)."""
+    def csi_storage_capacities(self, namespace: str = "") -> AsyncCSIStorageCapacityClient:
+        """csistoragecapacities in `namespace`; without one (or ""), every namespace for list and watch (client-go's
+        NamespaceAll), and the object's own metadata.namespace for create, update and apply."""
         return AsyncCSIStorageCapacityClient(self.rest, namespace)
 
     def storage_classes(self) -> AsyncStorageClassClient:

@@ -36,7 +36,7 @@ class CSIDriverLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "csidriver.storage.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[CSIDriver]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[CSIDriver]:
         """Every cached CSIDriver whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -51,7 +51,7 @@ class CSINodeLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "csinode.storage.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[CSINode]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[CSINode]:
         """Every cached CSINode whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -66,12 +66,12 @@ class CSIStorageCapacityLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "csistoragecapacity.storage.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[CSIStorageCapacity]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[CSIStorageCapacity]:
         """Every cached CSIStorageCapacity in every namespace whose labels match `selector`."""
         return self._lister.list(selector)
 
-    def csi_storage_capacities(self, namespace: str) -> CSIStorageCapacityNamespaceLister:
-        """The CSIStorageCapacity objects of one namespace."""
+    def csi_storage_capacities(self, namespace: str = "") -> CSIStorageCapacityNamespaceLister:
+        """The CSIStorageCapacity objects of one namespace (no namespace, or "": every namespace)."""
         return CSIStorageCapacityNamespaceLister(self._lister.namespaced(namespace))
 
 
@@ -81,7 +81,7 @@ class CSIStorageCapacityNamespaceLister:
     def __init__(self, lister: _listers.NamespaceLister) -> None:
         self._lister = lister
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[CSIStorageCapacity]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[CSIStorageCapacity]:
         return self._lister.list(selector)
 
     def get(self, name: str) -> CSIStorageCapacity:
@@ -95,7 +95,7 @@ class StorageClassLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "storageclass.storage.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[StorageClass]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[StorageClass]:
         """Every cached StorageClass whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -110,7 +110,7 @@ class VolumeAttachmentLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "volumeattachment.storage.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[VolumeAttachment]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[VolumeAttachment]:
         """Every cached VolumeAttachment whose labels match `selector`."""
         return self._lister.list(selector)
 
@@ -125,7 +125,7 @@ class VolumeAttributesClassLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "volumeattributesclass.storage.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[VolumeAttributesClass]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[VolumeAttributesClass]:
         """Every cached VolumeAttributesClass whose labels match `selector`."""
         return self._lister.list(selector)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kubeapi.core.v1.models import PersistentVolumeSpec, TopologySelectorTerm
 from kubeapi.meta.v1.models import LabelSelector, ListMeta, ObjectMeta
-from kubeclient.model import Model, Quantity, Time, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, Quantity, Time, type_meta, UNSET, UnsetType
 
 __all__ = [
     "CSIDriver",
@@ -37,6 +37,9 @@ class CSIDriver(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     kind: str = type_meta("CSIDriver")
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: CSIDriverSpec
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class CSIDriverList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
@@ -82,6 +85,9 @@ class CSINode(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: CSINodeSpec
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class CSINodeDriver(Model, kw_only=True, rename={"node_id": "nodeID", "topology_keys": "topologyKeys"}):
     allocatable: VolumeNodeResources | UnsetType | None = UNSET
@@ -119,6 +125,9 @@ class CSIStorageCapacity(
     node_topology: LabelSelector | UnsetType | None = UNSET
     storage_class_name: str
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class CSIStorageCapacityList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("storage.k8s.io/v1")
@@ -150,6 +159,9 @@ class StorageClass(
     reclaim_policy: str | UnsetType | None = UNSET
     volume_binding_mode: str | UnsetType | None = UNSET
 
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
+
 
 class StorageClassList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
     api_version: str = type_meta("storage.k8s.io/v1")
@@ -169,6 +181,9 @@ class VolumeAttachment(Model, kw_only=True, rename={"api_version": "apiVersion"}
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: VolumeAttachmentSpec
     status: VolumeAttachmentStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class VolumeAttachmentList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
@@ -211,6 +226,9 @@ class VolumeAttributesClass(Model, kw_only=True, rename={"api_version": "apiVers
     driver_name: str
     metadata: ObjectMeta | UnsetType | None = UNSET
     parameters: dict[str, str] | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class VolumeAttributesClassList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

@@ -23,7 +23,7 @@ class VolumeAttributesClassLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "volumeattributesclass.storage.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[VolumeAttributesClass]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[VolumeAttributesClass]:
         """Every cached VolumeAttributesClass whose labels match `selector`."""
         return self._lister.list(selector)
 

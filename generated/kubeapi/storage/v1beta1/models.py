@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import ListMeta, ObjectMeta
-from kubeclient.model import Model, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, type_meta, UNSET, UnsetType
 
 __all__ = [
     "VolumeAttributesClass",
@@ -18,6 +18,9 @@ class VolumeAttributesClass(Model, kw_only=True, rename={"api_version": "apiVers
     driver_name: str
     metadata: ObjectMeta | UnsetType | None = UNSET
     parameters: dict[str, str] | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class VolumeAttributesClassList(Model, kw_only=True, rename={"api_version": "apiVersion"}):

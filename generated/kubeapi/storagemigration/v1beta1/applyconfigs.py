@@ -61,6 +61,21 @@ class StorageVersionMigrationApplyConfiguration(ApplyConfiguration, kw_only=True
             self.metadata = ObjectMetaApplyConfiguration()
         return self.metadata
 
+    def with_name(self, value: str) -> Self:
+        """Sets `metadata.name`."""
+        self._object_meta().with_name(value)
+        return self
+
+    def with_generate_name(self, value: str) -> Self:
+        """Sets `metadata.generateName`."""
+        self._object_meta().with_generate_name(value)
+        return self
+
+    def with_namespace(self, value: str) -> Self:
+        """Sets `metadata.namespace`."""
+        self._object_meta().with_namespace(value)
+        return self
+
     def with_labels(self, entries: Mapping[str, str]) -> Self:
         """Merges into `metadata.labels`."""
         self._object_meta().with_labels(entries)

@@ -23,7 +23,7 @@ class StorageVersionMigrationLister:
     def __init__(self, indexer: Any) -> None:
         self._lister = _listers.Lister(indexer, "storageversionmigration.storagemigration.k8s.io")
 
-    def list(self, selector: _listers.LabelMatcher | None = None) -> builtins.list[StorageVersionMigration]:
+    def list(self, selector: _listers.SelectorLike | None = None) -> builtins.list[StorageVersionMigration]:
         """Every cached StorageVersionMigration whose labels match `selector`."""
         return self._lister.list(selector)
 

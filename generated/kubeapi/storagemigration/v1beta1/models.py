@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kubeapi.meta.v1.models import Condition, GroupResource, ListMeta, ObjectMeta
-from kubeclient.model import Model, type_meta, UNSET, UnsetType
+from kubeclient.model import META, Model, type_meta, UNSET, UnsetType
 
 __all__ = [
     "StorageVersionMigration",
@@ -20,6 +20,9 @@ class StorageVersionMigration(Model, kw_only=True, rename={"api_version": "apiVe
     metadata: ObjectMeta | UnsetType | None = UNSET
     spec: StorageVersionMigrationSpec | UnsetType | None = UNSET
     status: StorageVersionMigrationStatus | UnsetType | None = UNSET
+
+    meta = META
+    """`metadata` read with plain types: `obj.meta.name` is a str ("" when unset)."""
 
 
 class StorageVersionMigrationList(Model, kw_only=True, rename={"api_version": "apiVersion"}):
