@@ -6,7 +6,11 @@
 Runs in a pod (service-account config) or from a kubeconfig. A namespace informer queues each namespace it sees
 added (kube-system, kube-public and kube-node-lease excepted); a worker gets Secret `registry-secret` there and, when
 it is NotFound, creates it as a `kubernetes.io/dockerconfigjson` Secret whose `.dockerconfigjson` is
-`{"auths": {"<registry>": {"username", "password", "auth": base64(user:pass)}}}`. It prints one line per namespace:
+`{"auths": {"<registry>": {"username", "password", "auth": base64(user:pass)}}}`, owned by the namespace
+(`kubeclient.ownership.owner_reference`: the controller reference, so `is_controlled_by(secret, namespace)` holds), and
+records an event about the namespace (`kubeclient.events`: events.k8s.io/v1, written on a background thread; a
+failure to write one is logged, never fatal). It starts working once its informer has synced (`kubeclient.wait`).
+It prints one line per namespace:
 
     namespace <ns>: secret registry-secret created
     namespace <ns>: secret registry-secret found
@@ -38,12 +42,16 @@ from _runner import (
     wait_for_shutdown,
 )
 
+from kubeclient import wait
 from kubeclient.cache.factory import DynamicSharedInformerFactory
 from kubeclient.dynamic import DynamicClient
 from kubeclient.errors import StatusError, is_not_found
+from kubeclient.events import EventBroadcaster, EventRecorder
+from kubeclient.ownership import owner_reference
 from kubeclient.workqueue import RateLimitingQueue, default_controller_rate_limiter
 
 SECRET_NAME = "registry-secret"
+CONTROLLER_NAME = "kubeclient.example/namespace-secret-controller"
 SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
 MAX_RETRIES = 3
 
@@ -67,10 +75,19 @@ def _message(err: Exception) -> str:
 
 
 class SecretInjector:
-    def __init__(self, dyn: DynamicClient, queue: RateLimitingQueue[str], secret: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        dyn: DynamicClient,
+        queue: RateLimitingQueue[str],
+        secret: dict[str, Any],
+        recorder: EventRecorder,
+        namespaces: Any,
+    ) -> None:
         self.secrets = dyn.resource(SECRETS, namespaced=True)
         self.queue = queue
         self.secret = secret
+        self.recorder = recorder
+        self.namespaces = namespaces  # the informer's store: the Namespace objects, with their UIDs
 
     def on_add(self, namespace: Any) -> None:
         name = namespace["metadata"]["name"]
@@ -89,12 +106,26 @@ class SecretInjector:
         else:
             say(f"namespace {namespace}: secret {SECRET_NAME} found")
             return
+        owner = self.namespaces.get_by_key(namespace)
+        secret = dict(self.secret)
+        if owner is not None:
+            # The namespace controls the Secret (a cluster-scoped owner of a namespaced dependent is allowed);
+            # blockOwnerDeletion would need delete rights on namespaces where that admission plugin runs.
+            secret["metadata"] = {
+                **secret["metadata"],
+                "ownerReferences": [owner_reference(owner, block_owner_deletion=False)],
+            }
         try:
-            client.create(self.secret)
+            created = client.create(secret)
         except Exception as err:
             say(f"namespace {namespace}: error creating secret {SECRET_NAME}: {_message(err)}")
+            if owner is not None:
+                self.recorder.eventf(owner, None, "Warning", "SecretFailed", "CreateSecret", "%s", _message(err))
             raise
         say(f"namespace {namespace}: secret {SECRET_NAME} created")
+        if owner is not None:
+            note = "created image pull secret %s"
+            self.recorder.eventf(owner, created, "Normal", "SecretCreated", "CreateSecret", note, SECRET_NAME)
 
     def worker(self) -> None:
         for namespace in self.queue.items():
@@ -125,12 +156,20 @@ def main(argv: list[str] | None = None) -> int:
 
     stop = threading.Event()
     on_shutdown_signals(stop.set)
-    with connect(args, seed=seed) as cfg, DynamicClient.for_config(cfg) as dyn:
+    with (
+        connect(args, seed=seed) as cfg,
+        DynamicClient.for_config(cfg) as dyn,
+        EventBroadcaster.for_config(cfg) as broadcaster,
+    ):
         queue: RateLimitingQueue[str] = RateLimitingQueue(default_controller_rate_limiter(), name="namespaces")
-        injector = SecretInjector(dyn, queue, secret)
         factory = DynamicSharedInformerFactory(dyn)
-        factory.for_resource(NAMESPACES).informer().add_event_handler(on_add=injector.on_add)
+        informer = factory.for_resource(NAMESPACES).informer()
+        recorder = broadcaster.new_recorder(CONTROLLER_NAME)
+        injector = SecretInjector(dyn, queue, secret, recorder, informer.get_store())
+        informer.add_event_handler(on_add=injector.on_add)
         factory.start()
+        # client-go's WaitForCacheSync: no work before the cache holds what the server had.
+        wait.poll_until(informer.has_synced, interval=0.05, timeout=60, what="the namespace informer to sync")
         worker = threading.Thread(target=injector.worker, name="secret-injector")
         worker.start()
         print("namespace controller started", file=sys.stderr, flush=True)

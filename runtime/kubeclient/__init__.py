@@ -87,7 +87,10 @@ _LAZY: dict[str, str] = {
     # Errors too: the generated models import the runtime, and `from kubeapi.core.v1 import Pod` needs none of them.
     **dict.fromkeys(_ERRORS, "kubeclient.errors"),
 }
-_SUBMODULES = frozenset({"cache", "workqueue", "labels", "fields", "testing", "apidocs", "leaderelection", "errors"})
+_SUBMODULES = frozenset(
+    {"cache", "workqueue", "labels", "fields", "testing", "apidocs", "leaderelection", "errors"}
+    | {"wait", "watchtools", "events", "manifests", "metadata", "scale", "ownership"}
+)
 
 __all__ = [
     "GVK",

@@ -342,6 +342,9 @@ class API:
                 PatchRequest(ctx, t.name, req.header("Content-Type"), req.body, req.query, t.subresource),
             )
             body = obj if t.subresource == "scale" else self.objects.render(res, obj)
+            out = negotiate(req.header("Accept"), is_list=False)
+            if out.form == "metadata" and t.subresource != "scale":
+                return json_response(code, partial_metadata(body, out.version), out.media, warnings=ctx.warnings)
             return json_response(code, body, warnings=ctx.warnings)
         if verb == "delete":
             code, body = self.objects.delete(ctx, t.name, options)

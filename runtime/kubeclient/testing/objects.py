@@ -301,6 +301,7 @@ class Objects:
                 meta["generation"] = 1
             if self.has_status(ctx.res) and rkey(ctx.res) != NAMESPACES_KEY:
                 obj.pop("status", None)
+                self._status_default(ctx.res, obj)
             # Defaulting happens at decoding, so its fields are the writer's; the strategy's own settings
             # (status, namespace finalizers) come after ownership is tracked and belong to no one.
             if key == NAMESPACES_KEY:
@@ -320,6 +321,16 @@ class Objects:
             if key == CRD_KEY:
                 self._establish(ctx, stored, now)
             return stored
+
+    def _status_default(self, res: Resource, obj: dict[str, Any]) -> None:
+        """kube-apiserver defaults custom resources again when it reads them back from etcd, so a schema default
+        for `.status` is in the create response even though the create dropped the status sent."""
+        version = self.registry.crd_version(res)
+        if version is None or not version.schema:
+            return
+        default = ((version.schema.get("properties") or {}).get("status") or {}).get("default")
+        if default is not None:
+            obj["status"] = copy.deepcopy(default)
 
     def _establish(self, ctx: Ctx, stored: dict[str, Any], now: str) -> None:
         """What the apiextensions controllers do right after a CRD is created: accept its names, establish it."""

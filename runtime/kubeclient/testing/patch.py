@@ -218,6 +218,10 @@ class _Patcher:
                 raise apply_refused(self.name, ctx.namespace, gv(ctx.res), ctx.res.kind, wrong)
         live = self.objects.store.get(rkey(ctx.res), ctx.namespace if ctx.res.namespaced else "", self.name)
         current = self.objects.render(ctx.res, live) if live is not None else None
+        if not self.subresource and "status" in applied and self.objects.has_status(ctx.res):
+            # The strategy's reset fields: an apply to the main resource neither sets nor claims status, so it
+            # cannot conflict with the owner of status fields (a CRD manifest carrying `status:` re-applies cleanly).
+            applied = {k: v for k, v in applied.items() if k != "status"}
         try:
             result = self.engine.server_side_apply(
                 current,

@@ -68,7 +68,8 @@ def partial_metadata_list(
         "kind": "PartialObjectMetadataList",
         "apiVersion": f"meta.k8s.io/{version}",
         "metadata": list_meta,
-        "items": [partial_metadata(o, version) for o in items],
+        # The Go list's items slice has no omitempty: an empty list is encoded as null, as kube-apiserver does.
+        "items": [partial_metadata(o, version) for o in items] or None,
     }
 
 

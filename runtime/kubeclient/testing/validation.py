@@ -125,7 +125,16 @@ def validate_builtin(res: Resource, obj: Mapping[str, Any]) -> list[Cause]:
             causes.append(Cause("FieldValueRequired", "Required value", "spec.template.spec.containers"))
     elif (res.group, res.plural) == ("", "pods") and not (obj.get("spec") or {}).get("containers"):
         causes.append(Cause("FieldValueRequired", "Required value", "spec.containers"))
+    elif res.plural == "events" and res.group in ("", "events.k8s.io"):
+        # kube-apiserver's event validation: action and reason are bounded (ActionLengthLimit, ReasonLengthLimit).
+        for key in ("action", "reason"):
+            if len(str(obj.get(key) or "")) > EVENT_FIELD_LIMIT:
+                message = f'Invalid value: "": can have at most {EVENT_FIELD_LIMIT} characters'
+                causes.append(Cause("FieldValueInvalid", message, key))
     return causes
+
+
+EVENT_FIELD_LIMIT = 128
 
 
 # Custom objects against a structural schema.

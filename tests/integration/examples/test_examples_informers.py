@@ -21,6 +21,7 @@ import pytest
 from backends import Backend
 
 from kubeclient.dynamic import DynamicClient
+from kubeclient.ownership import is_controlled_by
 from kubeclient.schema import GVR
 from kubeclient.testing import FakeAPIServer, FaultRequest
 
@@ -282,6 +283,15 @@ def test_namespace_controller_injects_the_registry_secret(
     }
     # The Secret that was found is left alone.
     assert ".dockerconfigjson" not in (secrets.namespace(team_b).get("registry-secret").get("data") or {})
+    # The namespace controls the Secret it got, and an event about it says so (flushed before the program exited).
+    owner = namespaces.get(team_c)
+    assert is_controlled_by(secret, owner)
+    assert secret["metadata"]["ownerReferences"][0]["kind"] == "Namespace"
+    # Events about cluster-scoped objects live in "default".
+    listed = dyn.resource(GVR("events.k8s.io", "v1", "events"), namespaced=True).namespace("default").list()["items"]
+    events = [e for e in listed if e["regarding"].get("uid") == owner["metadata"]["uid"]]
+    assert [(e["reason"], e["related"]["name"]) for e in events] == [("SecretCreated", "registry-secret")]
+    assert events[0]["reportingController"] == "kubeclient.example/namespace-secret-controller"
 
 
 def test_namespace_controller_reports_status_messages_of_other_errors(server: FakeAPIServer, tmp_path: Path) -> None:

@@ -4,10 +4,8 @@ what it sees, and waiting."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
@@ -18,6 +16,7 @@ from kubeclient.cache import DeletedFinalStateUnknown
 from kubeclient.config import Config
 from kubeclient.schema import GVR
 from kubeclient.testing import FakeAPIServer, FaultRequest
+from kubeclient.wait import async_poll_until, poll_until
 
 PODS = GVR("", "v1", "pods")
 LEASES = GVR("coordination.k8s.io", "v1", "leases")
@@ -147,17 +146,11 @@ class Recorder:
 
 
 def wait_until(cond: Callable[[], bool], timeout: float = 10.0, message: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{message} not met within {timeout} s")
-        time.sleep(0.01)
+    poll_until(cond, interval=0.01, timeout=timeout, what=message)
 
 
 async def await_until(cond: Callable[[], bool], timeout: float = 10.0, message: str = "condition") -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not cond():
-        if loop.time() > deadline:
-            raise AssertionError(f"{message} not met within {timeout} s")
-        await asyncio.sleep(0.01)
+    async def check() -> bool:
+        return cond()
+
+    await async_poll_until(check, interval=0.01, timeout=timeout, what=message)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from cache_objects import pod
 
 from kubeclient.cache import DeletedFinalStateUnknown, Lister, ListOptions, ListPage, SharedIndexInformer
+from kubeclient.wait import poll_until
 
 
 @dataclass
@@ -60,10 +60,7 @@ class MemoryListWatch:
 
 
 def wait_until(cond: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.002)
+    poll_until(cond, interval=0.002, timeout=timeout)
 
 
 def test_informer_with_real_store_and_fifo() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 import pytest
@@ -26,6 +25,7 @@ from kubeclient.cache.listwatch import (
     list_page_from,
 )
 from kubeclient.schema import GVR
+from kubeclient.wait import poll_until
 
 PODS = GVR("", "v1", "pods")
 STORES: dict[str, Any] = {"indexer_factory": lambda indexers: DictIndexer(), "queue_factory": InOrderFIFO}
@@ -54,10 +54,7 @@ class FakeResourceClient:
 
 
 def wait_for(cond: Any, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.002)
+    poll_until(cond, interval=0.002, timeout=timeout)
 
 
 def test_one_informer_per_resource_start_idempotent_sync_and_shutdown() -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from kubeclient.errors import ConflictError, error_from_status
 from kubeclient.leaderelection import AsyncLeaderElector, LeaseLock
+from kubeclient.wait import async_poll_until
 
 
 class AsyncMemoryLeases:
@@ -130,12 +131,10 @@ def elector(leases: AsyncMemoryLeases, identity: str, events: list[tuple[str, st
 
 
 async def wait_for(cond: Any, timeout: float = 5.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not cond():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
+    async def check() -> bool:
+        return bool(cond())
+
+    await async_poll_until(check, interval=0.01, timeout=timeout)
 
 
 def test_two_async_candidates_hand_over_on_stop_with_release() -> None:

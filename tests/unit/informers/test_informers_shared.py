@@ -14,15 +14,12 @@ from informers_scripted import pod
 
 from kubeclient.cache.aio.informer import AsyncSharedIndexInformer
 from kubeclient.cache.informer import ResourceEventHandlerFuncs, SharedIndexInformer, _InformerCore
+from kubeclient.wait import poll_until
 from kubeclient.workqueue.clock import FakeClock
 
 
 def wait_until(cond: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        time.sleep(0.002)
+    poll_until(cond, interval=0.002, timeout=timeout)
 
 
 def make(lw: Any, **kwargs: Any) -> SharedIndexInformer[Any]:
