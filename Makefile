@@ -23,9 +23,9 @@ types: setup
 	$(BIN)/mypy
 	MYPYPATH=generated $(BIN)/mypy --strict -p kubeapi
 
-# Four workers on any machine: the tests mostly wait on servers (each worker has its own control plane).
+# Six workers even on 2 cores: the tests mostly wait on servers (each worker has its own control plane).
 test: setup
-	$(BIN)/python -m pytest -q -n 4
+	$(BIN)/python -m pytest -q -n 6
 
 check: lint types test
 

@@ -180,6 +180,9 @@ def _cell(value: Any, run: Run) -> Any:
     return _clean(value, run)
 
 
+ORDER = ("operation", "manager", "subresource", "apiVersion")
+
+
 def _clean(value: Any, run: Run, key: str = "") -> Any:
     if isinstance(value, dict):
         out = {}
@@ -200,8 +203,11 @@ def _clean(value: Any, run: Run, key: str = "") -> Any:
                 out[k] = [_cell(c, run) for c in v]
                 continue
             if k == "managedFields" and isinstance(v, list):
-                out[k] = [{f: x for f, x in e.items() if f != "time"} for e in v if isinstance(e, dict)]
-                out[k] = _clean(out[k], run, k)
+                # Both servers order entries by (operation, time in whole seconds, manager, ...): whether two
+                # writes fell in the same second is the clock's doing, so entries compare in that order minus time.
+                entries = [{f: x for f, x in e.items() if f != "time"} for e in v if isinstance(e, dict)]
+                entries.sort(key=lambda e: tuple(str(e.get(f, "")) for f in ORDER))
+                out[k] = _clean(entries, run, k)
                 continue
             if k in ("uid", "lastTransitionTime", "time"):
                 out[k] = "<set>"
