@@ -12,7 +12,6 @@ import asyncio
 import inspect
 import json
 import secrets
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from kubeapi.core.v1.models import Container, Namespace, Pod, PodSpec, ResourceR
 from kubeapi.meta.v1.models import ObjectMeta
 from kubeclient.config import Config
 from kubeclient.errors import AlreadyExistsError, NotFoundError
+from kubeclient.wait import async_poll_until
 from kubeclient.watch import WatchEvent
 
 REPO = Path(__file__).resolve().parents[3]
@@ -236,11 +236,7 @@ class Kube:
         return name
 
     async def eventually(self, check: Callable[[], Awaitable[bool]], what: str) -> None:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while not await check():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}")
-            await asyncio.sleep(0.05)
+        await async_poll_until(check, interval=0.05, timeout=WAIT_SECONDS, what=what)
 
 
 Scenario = Callable[[Kube], Awaitable[None]]
