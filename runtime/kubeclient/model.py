@@ -37,6 +37,7 @@ import datetime as _dt
 import gc
 import os
 import re
+import sys
 import types
 import typing
 from collections.abc import Iterator, Mapping, Sequence
@@ -183,6 +184,7 @@ class Model(
         decoder = _DECODERS.get(cls)
         if decoder is None:
             decoder = _DECODERS[cls] = msgspec.json.Decoder(cls)
+        refs = sys.getrefcount(data)  # see own_managed_fields
         try:
             if len(data) < _GC_PAUSE_BYTES:
                 obj: Self = decoder.decode(data)
@@ -199,6 +201,10 @@ class Model(
                     raw = msgspec.json.decode(data)
                 return _lossless(cls, raw)
             obj = learned
+        if type(data) is bytes:
+            own_managed_fields(obj)
+            if sys.getrefcount(data) <= refs:
+                return obj
         own_raw_values(obj, data)
         return obj
 
@@ -625,8 +631,18 @@ def own_raw_values(obj: Model, data: Any) -> None:
         expected = bytes(data).count(_FIELDS_V1_KEY)
     if expected == 0:
         return
+    if own_managed_fields(obj) != expected:
+        _detach_raw(obj, steps)  # copies the rest; the ones copied above own their bytes already and copy again
+
+
+def own_managed_fields(obj: Model) -> int:
+    """Copy the raw fieldsV1 of `obj`'s managedFields (or of each list item's) out of the input; how many.
+
+    Nested object metadata may hold more (see `own_raw_values`). A caller that kept the input can tell: a raw
+    value keeps a reference to the bytes it was decoded from, so `sys.getrefcount(data)` back at its value from
+    before the decode means nothing else points into it (what a watch checks for every event)."""
     found = 0
-    items = getattr(obj, "items", None) if cls.__name__.endswith("List") else None
+    items = getattr(obj, "items", None) if type(obj).__name__.endswith("List") else None
     for item in items if type(items) is list else (obj,):
         meta = getattr(item, "metadata", None)
         entries = getattr(meta, "managed_fields", None)
@@ -636,8 +652,7 @@ def own_raw_values(obj: Model, data: Any) -> None:
                 if type(raw) is msgspec.Raw:
                     entry.fields_v1 = _own_raw(raw)
                     found += 1
-    if found != expected:
-        _detach_raw(obj, steps)  # copies the rest; the ones copied above own their bytes already and copy again
+    return found
 
 
 _ONLY_FIELDS_V1: dict[type[Model], bool] = {}

@@ -8,13 +8,14 @@ completed by them. ERROR events carry a meta/v1 Status; `raise_for_error()` turn
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import msgspec
 
 from kubeclient.errors import error_from_status
-from kubeclient.model import Model, own_raw_values
+from kubeclient.model import Model, own_managed_fields, own_raw_values
 
 __all__ = [
     "ADDED",
@@ -114,6 +115,7 @@ class WatchDecoder(Generic[T]):
     def _event(self, line: bytes) -> WatchEvent[T]:
         typed = self._typed
         if typed is not None:
+            refs = sys.getrefcount(line)
             try:
                 event: WatchEvent[T] = typed.decode(line)
             except msgspec.ValidationError:
@@ -123,7 +125,11 @@ class WatchDecoder(Generic[T]):
             else:
                 if event.type in _OBJECT_EVENTS or (event.type == ERROR and not self._only_objects):
                     if self._owns_raw:
-                        own_raw_values(event.object, line)  # type: ignore[arg-type]
+                        # Raw values (fieldsV1) point into the line until copied out: the top-level ones here,
+                        # and, only if some reference to the line is left, the rest by a walk of the object.
+                        own_managed_fields(event.object)  # type: ignore[arg-type]
+                        if sys.getrefcount(line) > refs:
+                            own_raw_values(event.object, line)  # type: ignore[arg-type]
                     return event
         try:
             frame = _frame_decoder.decode(line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import msgspec
@@ -10,6 +11,7 @@ import pytest
 
 from kubeapi.core.v1 import Pod
 from kubeclient.errors import ExpiredError
+from kubeclient.model import own_managed_fields, own_raw_values
 from kubeclient.resource_plan import ModelCodec
 from kubeclient.watch import WatchDecodeError, WatchDecoder, WatchEvent, raise_for_error
 
@@ -85,3 +87,51 @@ def test_blank_lines_and_split_events() -> None:
     for index in range(0, len(data), 7):
         events += decoder.feed(data[index : index + 7])
     assert [e.type for e in events + decoder.flush()] == ["ADDED", "DELETED"]
+
+
+NESTED_FIELDS = {"f:spec": {"f:resources": {}}}
+POD_WITH_TEMPLATE = {
+    **POD,
+    "spec": {
+        "containers": [{"name": "c", "image": "i"}],
+        "volumes": [
+            {
+                "name": "scratch",
+                "ephemeral": {
+                    "volumeClaimTemplate": {
+                        "metadata": {"managedFields": [{"manager": "t", "fieldsV1": NESTED_FIELDS}]},
+                        "spec": {"accessModes": ["ReadWriteOnce"]},
+                    }
+                },
+            }
+        ],
+    },
+}
+
+
+@pytest.mark.parametrize("pod", [POD, POD_WITH_TEMPLATE], ids=["top-level", "nested"])
+def test_no_raw_value_keeps_the_event_line_alive(pod: dict[str, Any]) -> None:
+    # Raw values hold a reference to the bytes they were decoded from; a watch checks the count to skip the walk.
+    data = line("ADDED", pod).rstrip(b"\n")
+    refs = sys.getrefcount(data)
+    event = msgspec.json.Decoder(WatchEvent[Pod]).decode(data)
+    assert sys.getrefcount(data) > refs
+    own_managed_fields(event.object)
+    assert (sys.getrefcount(data) == refs) is (pod is POD)
+    own_raw_values(event.object, data)
+    assert sys.getrefcount(data) == refs
+    assert event.object.to_dict() == pod
+
+
+def test_nested_raw_values_arrive_through_a_watch() -> None:
+    (event,) = typed_decoder().feed(line("ADDED", POD_WITH_TEMPLATE))
+    assert event.object.to_dict() == POD_WITH_TEMPLATE
+
+
+@pytest.mark.parametrize("pod", [POD, POD_WITH_TEMPLATE], ids=["top-level", "nested"])
+def test_from_json_leaves_no_reference_to_its_input(pod: dict[str, Any]) -> None:
+    data = json.dumps(pod).encode()
+    refs = sys.getrefcount(data)
+    obj = Pod.from_json(data)
+    assert sys.getrefcount(data) == refs
+    assert obj.to_dict() == pod
