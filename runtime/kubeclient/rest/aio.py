@@ -12,6 +12,7 @@ from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
+from kubeclient.rest.chunked import take_over_async
 from kubeclient.rest.flow import Result, Send, Sleep, Throttle, request_flow, transport_error
 from kubeclient.rest.ratelimit import TokenBucket
 from kubeclient.rest.request import PreparedRequest, RequestBuilder, patch_content_type
@@ -217,7 +218,8 @@ class AsyncWatch(Generic[T]):
     async def start(self) -> Self:
         if self._response is None and not self._closed:
             self._response, _ = await self._client.execute(self._request, stream=True)
-            self._chunks = self._response.aiter_bytes()
+            direct = take_over_async(self._response)
+            self._chunks = direct if direct is not None else self._response.aiter_bytes()
         return self
 
     def __await__(self) -> Generator[Any, None, Self]:

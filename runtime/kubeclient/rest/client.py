@@ -15,6 +15,7 @@ from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
+from kubeclient.rest.chunked import take_over
 from kubeclient.rest.flow import Result, Send, Sleep, Throttle, request_flow, transport_error
 from kubeclient.rest.ratelimit import TokenBucket
 from kubeclient.rest.request import PreparedRequest, RequestBuilder, patch_content_type
@@ -220,7 +221,8 @@ class Watch(Generic[T]):
         self._closed = threading.Event()
         self._ended = False  # the body was read to its end: the connection is back in the pool
         self._response, _ = client.execute(request, stream=True)
-        self._chunks = self._response.iter_bytes()
+        direct = take_over(self._response)
+        self._chunks = direct if direct is not None else self._response.iter_bytes()
 
     def __iter__(self) -> Iterator[WatchEvent[T]]:
         return self
