@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from kubeclient._version import __version__
+from kubeclient.rest import aiostream, tlsstream
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -73,22 +74,30 @@ def client_kwargs(
         "trust_env": cfg.proxy_url is None,
     }
     wrap = getattr(cfg, "wrap_transport", None)
-    if wrap is not None:
-        if transport is None:
-            transport = _config_transport(cfg, kwargs, asynchronous)
-        transport = wrap(transport)
-        # The proxy is inside the wrapped transport now: proxies httpx mounts from the environment would bypass it.
+    if transport is None:
+        transport = _config_transport(cfg, kwargs, asynchronous)
+        # The proxy for the server is inside this transport: proxies httpx mounts from the environment would
+        # bypass it.
         kwargs["trust_env"] = False
+    if wrap is not None:
+        transport = wrap(transport)
     if transport is not None:
         kwargs["transport"] = transport
     return kwargs
 
 
 def _config_transport(cfg: Any, kwargs: dict[str, Any], asynchronous: bool) -> Any:
-    """The transport httpx would build from these settings, made here so that `wrap_transport` can wrap it."""
+    """The transport httpx would build from these settings, made here so that `wrap_transport` can wrap it and so
+    that its connections read in large blocks (tlsstream.py, aiostream.py)."""
     proxy = kwargs["proxy"] if kwargs["proxy"] is not None else _environment_proxy(cfg.host)
-    kind = httpx.AsyncHTTPTransport if asynchronous else httpx.HTTPTransport
-    return kind(verify=kwargs["verify"], http2=kwargs["http2"], limits=kwargs["limits"], proxy=proxy)
+    common = {"verify": kwargs["verify"], "http2": kwargs["http2"], "limits": kwargs["limits"], "proxy": proxy}
+    if asynchronous:
+        async_transport = httpx.AsyncHTTPTransport(**common)
+        aiostream.install(async_transport)
+        return async_transport
+    transport = httpx.HTTPTransport(**common)
+    tlsstream.install(transport)
+    return transport
 
 
 def _environment_proxy(host: str) -> str | None:

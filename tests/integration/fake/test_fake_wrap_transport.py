@@ -120,7 +120,13 @@ def test_environment_proxies_move_into_the_wrapped_transport(
     assert _environment_proxy("http://api.example.com") is None  # no HTTP_PROXY
     monkeypatch.setenv("NO_PROXY", "example.com")
     assert _environment_proxy("https://api.example.com:6443") is None
-    # httpx would otherwise mount the environment's proxies beside the wrapped transport, and bypass it.
+    # We build the transport (to wrap it, and to read in blocks) with the environment's proxy for the server inside;
+    # httpx would otherwise mount the environment's proxies beside it, and bypass it.
     cfg = dataclasses.replace(kube_fake.config(), wrap_transport=lambda inner: inner)
     assert client_kwargs(cfg)["trust_env"] is False
-    assert client_kwargs(kube_fake.config())["trust_env"] is True
+    assert client_kwargs(kube_fake.config())["trust_env"] is False
+    monkeypatch.delenv("NO_PROXY")
+    proxied = dataclasses.replace(kube_fake.config(), host="https://api.example.com:6443")
+    transport = client_kwargs(proxied)["transport"]
+    assert type(transport._pool).__name__ == "HTTPProxy"
+    assert transport._pool._proxy_url.host == b"proxy.internal"
