@@ -45,7 +45,14 @@ from kubeclient.testing.storage import Store, TooOld
 from kubeclient.testing.subresources import is_partial
 from kubeclient.testing.tables import partial_metadata, partial_metadata_list, table
 from kubeclient.testing.watch import Watcher, line, stream
-from kubeclient.testing.wire import PROTOBUF, answer_protobuf, default_codec, protobuf_body
+from kubeclient.testing.wire import (
+    PROTOBUF,
+    WATCH_PROTOBUF,
+    answer_protobuf,
+    default_codec,
+    protobuf_body,
+    watch_encoder,
+)
 
 LOG = logging.getLogger("kubeclient.testing")
 ANONYMOUS_PATHS = ("healthz", "readyz", "livez", "version")
@@ -493,7 +500,10 @@ class API:
 
     def _watch(self, req: Request, ctx: Ctx, t: Target) -> Response:
         res = ctx.res
-        out = negotiate(req.header("Accept"), is_list=False)
+        protobuf = watch_encoder(req.header("Accept"), gv(res), res.kind)
+        out = Output("object", WATCH_PROTOBUF) if protobuf else negotiate(req.header("Accept"), is_list=False)
+        encode = protobuf or line
+        media = WATCH_PROTOBUF if protobuf else out.media if out.form != "object" else JSON
         field_text = req.param("fieldSelector")
         if t.name:
             field_text = ",".join(x for x in (field_text, f"metadata.name={t.name}") if x)
@@ -569,7 +579,7 @@ class API:
                     start = since
             except TooOld as exc:
                 error = APIStatus(410, "Expired", str(exc))
-                return Response(200, chunks=iter([line("ERROR", error.body())]))
+                return Response(200, content_type=media, chunks=iter([encode("ERROR", error.body())]))
         with self._watchers_lock:
             self.watchers.add(watcher)
 
@@ -586,13 +596,14 @@ class API:
                     deadline=time.monotonic() + timeout,
                     bookmark_interval=self.bookmark_interval,
                     stopping=self.stopping,
+                    encode=encode,
                 )
             finally:
                 self.store.unsubscribe(watcher)
                 with self._watchers_lock:
                     self.watchers.discard(watcher)
 
-        return Response(200, content_type=out.media if out.form != "object" else JSON, chunks=chunks())
+        return Response(200, content_type=media, chunks=chunks())
 
     @staticmethod
     def _rv(text: str) -> int:

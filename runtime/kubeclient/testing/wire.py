@@ -1,22 +1,30 @@
 """Protobuf at the fake server's edge: request bodies in Kubernetes protobuf become the JSON objects the rest of
 the fake works with, and answers go out in protobuf when the client's Accept header prefers it (built-in kinds
-only, as kube-apiserver: custom resources and Tables stay JSON)."""
+only, as kube-apiserver: custom resources and Tables stay JSON). Watches of built-in kinds stream length-prefixed
+protobuf WatchEvents (`watch_encoder`)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from kubeclient.testing.protobuf import ProtobufError, default_codec
-from kubeclient.testing.status import bad_request
+from kubeclient.testing.protobuf import ProtobufError, default_codec, watch_frame
+from kubeclient.testing.status import bad_request, not_acceptable
 
 if TYPE_CHECKING:
     from kubeclient.testing.api import Response
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"
 JSON = "application/json"
+# kube-apiserver names a protobuf watch stream so, whether or not the Accept entry carried the parameter.
+WATCH_PROTOBUF = f"{PROTOBUF};stream=watch"
+# What kube-apiserver lists when it cannot answer a custom resource in the only media type asked for (observed).
+CUSTOM_RESOURCE_MEDIA = [JSON, "application/yaml", PROTOBUF]
 
-__all__ = ["PROTOBUF", "answer_protobuf", "default_codec", "protobuf_body"]
+__all__ = ["PROTOBUF", "WATCH_PROTOBUF", "answer_protobuf", "default_codec", "protobuf_body", "watch_encoder"]
+
+WatchEncoder = Callable[[str, dict[str, Any]], bytes]
 
 
 def protobuf_body(body: bytes) -> Any:
@@ -33,8 +41,8 @@ def prefers_protobuf(accept: str) -> bool:
     """Whether the first media type of `accept` the server can answer with is protobuf."""
     for part in accept.split(","):
         media = part.split(";", 1)[0].strip().lower()
-        params = part.split(";")[1:]
-        if media == PROTOBUF and not params:
+        params = [p.strip().lower() for p in part.split(";")[1:]]
+        if media == PROTOBUF and params in ([], ["stream=watch"]):
             return True
         if media in (JSON, "application/yaml", "*/*", "application/*"):
             return False
@@ -43,6 +51,24 @@ def prefers_protobuf(accept: str) -> bool:
 
 def _accepts_json(accept: str) -> bool:
     return any(p.split(";", 1)[0].strip().lower() in (JSON, "*/*", "application/*") for p in accept.split(","))
+
+
+def watch_encoder(accept: str, api_version: str, kind: str) -> WatchEncoder | None:
+    """How a watch of `kind` frames its events when the client prefers protobuf: length-prefixed WatchEvents around
+    each object's protobuf (ERROR events carry a meta/v1 Status); None for JSON lines. A custom resource has no
+    protobuf form: it streams JSON when the client also takes JSON, else the watch is 406 NotAcceptable."""
+    codec = default_codec()
+    if codec is None or not prefers_protobuf(accept):
+        return None
+    if codec.message_for(api_version, kind) is None:
+        if not _accepts_json(accept):
+            raise not_acceptable(CUSTOM_RESOURCE_MEDIA)
+        return None
+
+    def encode(event_type: str, obj: dict[str, Any]) -> bytes:
+        return watch_frame(event_type, codec.encode(obj))
+
+    return encode
 
 
 def answer_protobuf(accept: str, response: Response) -> Response:
@@ -58,9 +84,8 @@ def answer_protobuf(accept: str, response: Response) -> Response:
         if not _accepts_json(accept) and response.status < 300:
             # Custom resources have no protobuf form: a client that takes nothing else is refused.
             from kubeclient.testing.api import status_response
-            from kubeclient.testing.status import not_acceptable
 
-            return status_response(not_acceptable([JSON, "application/yaml", PROTOBUF]))
+            return status_response(not_acceptable(CUSTOM_RESOURCE_MEDIA))
         return response
     response.body = codec.encode(obj)
     response.content_type = PROTOBUF
