@@ -52,6 +52,7 @@ from kubeclient.testing.wire import (
     default_codec,
     protobuf_body,
     watch_encoder,
+    watch_protobuf,
 )
 
 LOG = logging.getLogger("kubeclient.testing")
@@ -500,10 +501,11 @@ class API:
 
     def _watch(self, req: Request, ctx: Ctx, t: Target) -> Response:
         res = ctx.res
-        protobuf = watch_encoder(req.header("Accept"), gv(res), res.kind)
-        out = Output("object", WATCH_PROTOBUF) if protobuf else negotiate(req.header("Accept"), is_list=False)
-        encode = protobuf or line
-        media = WATCH_PROTOBUF if protobuf else out.media if out.form != "object" else JSON
+        protobuf = watch_protobuf(req.header("Accept"), gv(res), res.kind)
+        out = Output(protobuf, WATCH_PROTOBUF) if protobuf else negotiate(req.header("Accept"), is_list=False)
+        encode = watch_encoder() if protobuf else line
+        # A watch names only its stream's encoding, whatever form (Table, PartialObjectMetadata) the events take.
+        media = WATCH_PROTOBUF if protobuf else JSON
         field_text = req.param("fieldSelector")
         if t.name:
             field_text = ",".join(x for x in (field_text, f"metadata.name={t.name}") if x)

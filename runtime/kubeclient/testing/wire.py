@@ -1,7 +1,7 @@
 """Protobuf at the fake server's edge: request bodies in Kubernetes protobuf become the JSON objects the rest of
 the fake works with, and answers go out in protobuf when the client's Accept header prefers it (built-in kinds
 only, as kube-apiserver: custom resources and Tables stay JSON). Watches of built-in kinds stream length-prefixed
-protobuf WatchEvents (`watch_encoder`)."""
+protobuf WatchEvents (`watch_protobuf`, `watch_encoder`)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,15 @@ WATCH_PROTOBUF = f"{PROTOBUF};stream=watch"
 # What kube-apiserver lists when it cannot answer a custom resource in the only media type asked for (observed).
 CUSTOM_RESOURCE_MEDIA = [JSON, "application/yaml", PROTOBUF]
 
-__all__ = ["PROTOBUF", "WATCH_PROTOBUF", "answer_protobuf", "default_codec", "protobuf_body", "watch_encoder"]
+__all__ = [
+    "PROTOBUF",
+    "WATCH_PROTOBUF",
+    "answer_protobuf",
+    "default_codec",
+    "protobuf_body",
+    "watch_encoder",
+    "watch_protobuf",
+]
 
 WatchEncoder = Callable[[str, dict[str, Any]], bytes]
 
@@ -53,17 +61,36 @@ def _accepts_json(accept: str) -> bool:
     return any(p.split(";", 1)[0].strip().lower() in (JSON, "*/*", "application/*") for p in accept.split(","))
 
 
-def watch_encoder(accept: str, api_version: str, kind: str) -> WatchEncoder | None:
-    """How a watch of `kind` frames its events when the client prefers protobuf: length-prefixed WatchEvents around
-    each object's protobuf (ERROR events carry a meta/v1 Status); None for JSON lines. A custom resource has no
-    protobuf form: it streams JSON when the client also takes JSON, else the watch is 406 NotAcceptable."""
+def watch_protobuf(accept: str, api_version: str, kind: str) -> str | None:
+    """ "object" or "metadata" (PartialObjectMetadata) when a watch of `kind` is answered in protobuf, None for JSON.
+    As kube-apiserver: the first Accept entry it can serve wins; a custom resource has no protobuf form, so its
+    protobuf entries are passed over, and a client that takes nothing else is refused (406)."""
     codec = default_codec()
-    if codec is None or not prefers_protobuf(accept):
+    if codec is None:
         return None
-    if codec.message_for(api_version, kind) is None:
-        if not _accepts_json(accept):
-            raise not_acceptable(CUSTOM_RESOURCE_MEDIA)
-        return None
+    skipped = False
+    for part in accept.split(","):
+        media, *rest = (p.strip().lower() for p in part.split(";"))
+        params = dict(p.partition("=")[::2] for p in rest if p)
+        params.pop("stream", None)
+        if media == PROTOBUF and not params:
+            if codec.message_for(api_version, kind) is not None:
+                return "object"
+            skipped = True
+        elif media == PROTOBUF and params == {"as": "partialobjectmetadata", "g": "meta.k8s.io", "v": "v1"}:
+            return "metadata"
+        elif media in (JSON, "application/yaml", "*/*", "application/*"):
+            return None
+    if skipped:
+        raise not_acceptable(CUSTOM_RESOURCE_MEDIA)
+    return None
+
+
+def watch_encoder() -> WatchEncoder:
+    """Frames a watch event in protobuf: a length-prefixed WatchEvent around the object's own protobuf (ERROR
+    events carry a meta/v1 Status)."""
+    codec = default_codec()
+    assert codec is not None
 
     def encode(event_type: str, obj: dict[str, Any]) -> bytes:
         return watch_frame(event_type, codec.encode(obj))
