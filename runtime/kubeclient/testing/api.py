@@ -513,29 +513,37 @@ class API:
         rv, match = req.param("resourceVersion"), req.param("resourceVersionMatch")
         send_initial = _bool(req.param("sendInitialEvents"))
         bookmarks = bool(_bool(req.param("allowWatchBookmarks")))
+        # apimachinery's validateWatchOptions, in its order.
         causes = []
-        if send_initial is not None:
-            if match != "NotOlderThan":
-                causes.append(
-                    Cause(
-                        "FieldValueForbidden",
-                        "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
-                        "resourceVersionMatch",
-                    )
+        if send_initial is not None and match != "NotOlderThan":
+            causes.append(
+                Cause(
+                    "FieldValueForbidden",
+                    "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+                    "resourceVersionMatch",
                 )
-            if match and match != "NotOlderThan":
-                causes.append(
-                    Cause(
-                        "FieldValueNotSupported",
-                        f'Unsupported value: "{match}": supported values: "NotOlderThan"',
-                        "resourceVersionMatch",
-                    )
-                )
-        elif match:
+            )
+        if match and send_initial is None:
             causes.append(
                 Cause(
                     "FieldValueForbidden",
                     "Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+                    "resourceVersionMatch",
+                )
+            )
+        if match and match != "NotOlderThan":
+            causes.append(
+                Cause(
+                    "FieldValueNotSupported",
+                    f'Unsupported value: "{match}": supported values: "NotOlderThan"',
+                    "resourceVersionMatch",
+                )
+            )
+        if match and req.param("continue"):
+            causes.append(
+                Cause(
+                    "FieldValueForbidden",
+                    "Forbidden: resourceVersionMatch is forbidden when continue is provided",
                     "resourceVersionMatch",
                 )
             )
@@ -548,13 +556,21 @@ class API:
         namespace = ctx.namespace if res.namespaced and ctx.namespace else None
         watcher = Watcher(rkey(res), namespace, selection)
 
+        headers_sent = False
+
         def render(obj: dict[str, Any]) -> dict[str, Any]:
+            nonlocal headers_sent
             full = self.objects.render(res, obj)
             if out.form == "metadata":
                 return partial_metadata(full, out.version)
             if out.form == "table":
                 meta = {"resourceVersion": full["metadata"].get("resourceVersion", "")}
-                return self._table([full], meta, ctx, req, out)
+                rows = self._table([full], meta, ctx, req, out)
+                if headers_sent:
+                    # kube-apiserver sends the column definitions with the first Table of a watch only.
+                    rows["columnDefinitions"] = None
+                headers_sent = True
+                return rows
             return full
 
         def bookmark(at: int, initial_end: bool) -> dict[str, Any]:
