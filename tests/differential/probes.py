@@ -701,6 +701,7 @@ def _protobuf() -> list[Probe]:
         get("pb-get-json", f"{c}/pb1"),
         get("pb-get-protobuf", f"{c}/pb1", accept=PROTOBUF),
         get("pb-get-preferred", f"{c}/pb1", accept=f"{PROTOBUF},application/json"),
+        get("pb-get-stream-param", f"{c}/pb1", accept=f"{PROTOBUF};stream=watch"),
         get("pb-list-preferred", c, accept=f"{PROTOBUF},application/json", query={"labelSelector": "none=here"}),
         post("pb-create-garbage", c, b"k8s\x00\xff\xff", content_type=PROTOBUF, accept="application/json"),
         post("pb-create-no-magic", c, b"\x0a\x00", content_type=PROTOBUF, accept="application/json"),
