@@ -9,9 +9,11 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from backends import Backend
 from streaming_helpers import Pod
@@ -21,6 +23,7 @@ from kubeclient import cp, errors, remotecommand
 from kubeclient.remotecommand import aio
 from kubeclient.remotecommand import protocol as p
 from kubeclient.remotecommand.websocket import connect
+from kubeclient.rest.transport import client_kwargs
 
 EXEC_REFUSED = "cannot exec into a container in a completed pod; current phase is {}"
 ATTACH_REFUSED = "cannot attach a container in a completed pod; current phase is {}"
@@ -93,6 +96,40 @@ def test_the_servers_accept_the_exec_the_client_refuses(backend: Backend, succee
             return out
 
     assert asyncio.run(main()) == b"ran\n"
+
+
+def test_a_user_who_may_exec_but_not_read_pods_is_not_refused(backend: Backend, succeeded: Pod) -> None:
+    """The read of the pod is a courtesy: without `get pods` it is skipped (kubectl would fail on it) and the
+    server's authorization of the exec decides, so a least-privilege user keeps working."""
+    if backend.plane is None:
+        pytest.skip("the fake's users are admin or read-only: it has no RBAC roles to grant pods/exec alone")
+    rbac = "/apis/rbac.authorization.k8s.io/v1/namespaces/" + succeeded.namespace
+    user = f"exec-only-{succeeded.name}"
+    role = {
+        "metadata": {"name": user},
+        "rules": [{"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["create", "get"]}],
+    }
+    binding = {
+        "metadata": {"name": user},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": user},
+        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": user}],
+    }
+    with httpx.Client(**client_kwargs(backend.config())) as admin:
+        assert admin.post(f"{rbac}/roles", json=role).status_code == 201
+        assert admin.post(f"{rbac}/rolebindings", json=binding).status_code == 201
+    cfg = backend.plane.config(backend.plane.add_user(user), namespace=succeeded.namespace)
+    with Clientset.for_config(cfg) as cs, pytest.raises(errors.ForbiddenError):
+        cs.core_v1.pods(succeeded.namespace).get(succeeded.name)
+    deadline = time.monotonic() + 30  # RBAC reaches the authorizer through its informers
+    while True:
+        try:
+            result = remotecommand.exec(cfg, succeeded.namespace, succeeded.name, ["echo", "allowed"])
+            break
+        except errors.ForbiddenError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    assert result.stdout == b"allowed\n"
 
 
 def test_a_pending_pod_on_a_node_is_tried(backend: Backend, pod: Pod) -> None:
