@@ -25,6 +25,7 @@ __all__ = [
     "MethodNotAllowedError",
     "NotAcceptableError",
     "NotFoundError",
+    "PodCompletedError",
     "RequestEntityTooLargeError",
     "RequestTimeoutError",
     "ResponseDecodeError",
@@ -112,6 +113,23 @@ class ResponseDecodeError(ApiError, ValueError):
         self.path = path
         self.json_path = json_path
         self.cause = cause
+
+
+class PodCompletedError(ApiError):
+    """exec or attach refused before connecting, as kubectl refuses it: the pod's phase is Succeeded or Failed, so
+    no container of it runs any more. `phase` is the pod's status.phase; `subresource` is "exec" or "attach"."""
+
+    def __init__(self, namespace: str, name: str, phase: str, subresource: str) -> None:
+        # kubectl's words (pkg/cmd/exec/exec.go, pkg/cmd/attach/attach.go), so scripts matching on them keep working.
+        if subresource == "attach":
+            message = f"cannot attach a container in a completed pod; current phase is {phase}"
+        else:
+            message = f"cannot exec into a container in a completed pod; current phase is {phase}"
+        super().__init__(message)
+        self.namespace = namespace
+        self.name = name
+        self.phase = phase
+        self.subresource = subresource
 
 
 # The StatusReason values of k8s.io/apimachinery/pkg/apis/meta/v1/types.go.

@@ -16,7 +16,7 @@ import httpx
 
 from kubeclient.config import Config
 from kubeclient.rest.transport import client_kwargs
-from kubeclient.testing.protobuf import Codec, default_codec
+from kubeclient.testing.protobuf import Codec, default_codec, fields
 
 VOLATILE_META = ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generateName")
 # Values a server chooses by itself: cluster IPs, random name suffixes, continue tokens.
@@ -25,6 +25,7 @@ VOLATILE_VALUES = {"clusterIP", "clusterIPs", "continue"}
 AGE = re.compile(r"^(\d+(s|m|h|d|y))+$")
 CLUSTER_IP = re.compile(r"^10\.0\.\d+\.\d+$")
 SERVER = re.compile(r"127\.0\.0\.1:\d+")
+PROTOBUF = "application/vnd.kubernetes.protobuf"
 PLACEHOLDER = re.compile(r"\{(ns|u|rv:[a-z0-9-]+|continue:[a-z0-9-]+)\}")
 
 
@@ -81,6 +82,31 @@ def _events(text: str) -> list[Any]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
+WATCH_EVENT_FIELDS = [(1, 2), (2, 2)]  # type, object: both length-delimited
+RAW_EXTENSION_FIELDS = [(1, 2)]  # raw
+
+
+def _protobuf_events(data: bytes) -> list[Any]:
+    """A protobuf watch stream: 4-byte big-endian lengths, each frame a bare meta/v1 WatchEvent whose
+    object.raw is the object's `k8s\\x00` envelope. The framing is checked; the objects are decoded to JSON."""
+    out: list[Any] = []
+    pos = 0
+    while pos < len(data):
+        if pos + 4 > len(data):
+            return [*out, {"framing": f"{len(data) - pos} bytes after the last frame"}]
+        size = int.from_bytes(data[pos : pos + 4], "big")
+        frame = data[pos + 4 : pos + 4 + size]
+        pos += 4 + size
+        if len(frame) != size:
+            return [*out, {"framing": f"a frame of {size} bytes is cut at {len(frame)}"}]
+        parts = fields(frame)
+        wrapper = fields(parts[1][2]) if len(parts) > 1 else []
+        if [p[:2] for p in parts] != WATCH_EVENT_FIELDS or [w[:2] for w in wrapper] != RAW_EXTENSION_FIELDS:
+            return [*out, {"framing": f"not a WatchEvent: fields {[p[:2] for p in parts]}"}]
+        out.append({"type": parts[0][2].decode(), "object": _codec().decode(wrapper[0][2])})
+    return out
+
+
 def replay(cfg: Config, probes: list[Probe], run: Run) -> Iterator[tuple[Probe, dict[str, Any]]]:
     """Each probe with its reduced answer, in order (later probes see what earlier ones made)."""
     kwargs = client_kwargs(cfg)
@@ -110,7 +136,10 @@ def _one(client: httpx.Client, probe: Probe, run: Run) -> dict[str, Any]:
     media = resp.headers.get("content-type", "").split(";")[0].strip()
     body: Any
     if probe.watch:
-        body = [_reduce(e, run, compare_body=True) for e in _events(resp.text)]
+        # A watch names its stream's framing in the media type (`;stream=watch` for protobuf): compare all of it.
+        media = resp.headers.get("content-type", "").replace(" ", "")
+        stream = _protobuf_events(resp.content) if media.startswith(PROTOBUF) else _events(resp.text)
+        body = [_reduce(e, run, compare_body=True) for e in stream]
     elif media.endswith("json") or media == "":
         try:
             raw = resp.json()
@@ -119,7 +148,7 @@ def _one(client: httpx.Client, probe: Probe, run: Run) -> dict[str, Any]:
         if probe.save and isinstance(raw, dict):
             run.saved[probe.save] = raw
         body = _reduce(raw, run, probe.compare_body) if raw is not None else _text(resp.text, run)
-    elif media == "application/vnd.kubernetes.protobuf" and resp.content.startswith(b"k8s\x00"):
+    elif media == PROTOBUF and resp.content.startswith(b"k8s\x00"):
         # Both servers' protobuf is read with the fake's codec: the objects must match like JSON answers do.
         body = {"protobuf": _reduce(_codec().decode(resp.content), run, probe.compare_body)}
     else:

@@ -701,12 +701,56 @@ def _protobuf() -> list[Probe]:
         get("pb-get-json", f"{c}/pb1"),
         get("pb-get-protobuf", f"{c}/pb1", accept=PROTOBUF),
         get("pb-get-preferred", f"{c}/pb1", accept=f"{PROTOBUF},application/json"),
+        get("pb-get-stream-param", f"{c}/pb1", accept=f"{PROTOBUF};stream=watch"),
         get("pb-list-preferred", c, accept=f"{PROTOBUF},application/json", query={"labelSelector": "none=here"}),
         post("pb-create-garbage", c, b"k8s\x00\xff\xff", content_type=PROTOBUF, accept="application/json"),
         post("pb-create-no-magic", c, b"\x0a\x00", content_type=PROTOBUF, accept="application/json"),
         post(
             "pb-create-duplicate", c, pb_configmap("pb1", {"a": "b"}), content_type=PROTOBUF, accept="application/json"
         ),
+        *_protobuf_watch(),
+    ]
+
+
+PROTOBUF_WATCH = f"{PROTOBUF};stream=watch"
+PROTOBUF_PARTIAL = f"{PROTOBUF};as=PartialObjectMetadata;v=v1;g=meta.k8s.io"
+
+
+def _protobuf_watch() -> list[Probe]:
+    """Watches answered in protobuf (kubectl and client-go with the protobuf content type): length-prefixed
+    WatchEvents, the WatchList end BOOKMARK, the ERROR of a too old resourceVersion, and the forms negotiated beside."""
+    c = f"{NS}/configmaps"
+    since = {"watch": "true", "labelSelector": "pbw=1", "resourceVersion": "{rv:pbwlist}", "timeoutSeconds": "1"}
+    watchlist = {
+        "watch": "true",
+        "labelSelector": "pbw=1",
+        "sendInitialEvents": "true",
+        "resourceVersionMatch": "NotOlderThan",
+        "allowWatchBookmarks": "true",
+        "timeoutSeconds": "1",
+    }
+    return [
+        get("pb-watch-setup-list", c, query={"labelSelector": "pbw=1"}, save="pbwlist"),
+        post("pb-watch-add", c, cm("pbw1", {"a": "1"}, labels={"pbw": "1"})),
+        patch("pb-watch-modify", f"{c}/pbw1", MERGE, {"data": {"a": "2"}}),
+        delete("pb-watch-delete", f"{c}/pbw1"),
+        post("pb-watch-add-2", c, cm("pbw2", {"b": "1"}, labels={"pbw": "1"})),
+        get("pb-watch-events", c, accept=PROTOBUF_WATCH, watch=True, query=since),
+        get("pb-watch-plain-accept", c, accept=PROTOBUF, watch=True, query=since),
+        get("pb-watch-preferred", c, accept=f"{PROTOBUF},application/json", watch=True, query=since),
+        get("pb-watch-json-first", c, accept=f"application/json,{PROTOBUF_WATCH}", watch=True, query=since),
+        get("pb-watchlist", c, accept=PROTOBUF_WATCH, watch=True, query=watchlist),
+        get("pb-watch-metadata", c, accept=PROTOBUF_PARTIAL, watch=True, query=since),
+        get("pb-watch-table", c, accept=f"{TABLE},{PROTOBUF_WATCH}", watch=True, query=since),
+        get(
+            "pb-watch-too-old",
+            c,
+            accept=PROTOBUF_WATCH,
+            watch=True,
+            query={"watch": "true", "resourceVersion": "1", "timeoutSeconds": "1"},
+        ),
+        # Refused before streaming: the Status comes in protobuf, as any answer to a client preferring it.
+        get("pb-watch-bad-options", c, accept=PROTOBUF_WATCH, query={**since, "resourceVersionMatch": "Exact"}),
     ]
 
 
@@ -799,6 +843,15 @@ def _crd() -> list[Probe]:
         post("cr-map-list-ok", w, widget("w35", {"size": "small", "listeners": [{"name": "x"}, {"name": "y"}]})),
         get("cr-list", w),
         get("pb-custom-preferred", w, accept=f"{PROTOBUF},application/json"),
+        # Custom resources have no protobuf form: a watch streams JSON when the client takes it, else 406.
+        get(
+            "pb-custom-watch-preferred",
+            w,
+            accept=f"{PROTOBUF};stream=watch,application/json",
+            watch=True,
+            query={"watch": "true", "resourceVersion": "{rv:cr}", "timeoutSeconds": "1"},
+        ),
+        get("pb-custom-watch-only", w, accept=f"{PROTOBUF};stream=watch", query={"watch": "true"}),
         get("cr-table", w, accept=TABLE),
         patch("cr-patch-merge", f"{w}/w1", MERGE, {"spec": {"size": "large"}}),
         patch("cr-patch-merge-invalid", f"{w}/w1", MERGE, {"spec": {"size": "tiny"}}),

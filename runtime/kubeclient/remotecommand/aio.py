@@ -14,9 +14,13 @@ from collections.abc import AsyncIterator, Sequence
 from types import TracebackType
 from typing import Any, Self
 
+import httpx
+
+from kubeclient.errors import error_from_response
 from kubeclient.remotecommand import protocol as p
 from kubeclient.remotecommand.result import ExecResult, NonZeroExitError
 from kubeclient.remotecommand.websocket import WebSocket, WebSocketClosedError, connect
+from kubeclient.rest.transport import request_extensions
 
 __all__ = ["AsyncExecSession", "ExecResult", "NonZeroExitError", "attach", "attach_stream", "exec", "exec_stream"]
 
@@ -144,7 +148,24 @@ async def _open(
 ) -> AsyncExecSession:
     path = p.pod_path(namespace, name, subresource)
     query = p.exec_query(command, container=container, stdin=stdin, stdout=stdout, stderr=stderr, tty=tty)
-    ws = await connect(cfg, path, query, protocols)
+
+    async def refuse_completed_pod(client: httpx.AsyncClient) -> None:
+        # kubectl's check (exec.go, attach.go): the pod is read first and a completed one is refused, since the
+        # apiserver forwards to the kubelet whatever the phase. A user allowed pods/exec but not `get pods` is not
+        # refused here: the server's authorization of the exec itself decides.
+        pod_url = path.rpartition("/")[0]
+        response = await client.get(
+            pod_url, headers={"Accept": "application/json"}, extensions=request_extensions(cfg) or {}
+        )
+        if response.status_code == 403:
+            return
+        if response.status_code != 200:
+            raise error_from_response(response.status_code, response.content, method="GET")
+        refusal = p.completed_pod_refusal(response.content, namespace, name, subresource)
+        if refusal is not None:
+            raise refusal
+
+    ws = await connect(cfg, path, query, protocols, before=refuse_completed_pod)
     return AsyncExecSession(ws, tty=tty)
 
 

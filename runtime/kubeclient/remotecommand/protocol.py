@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from kubeclient.errors import StatusError, error_from_status
+import msgspec
+
+from kubeclient.errors import PodCompletedError, StatusError, error_from_status
 
 __all__ = [
     "CHANNEL_ERROR",
@@ -32,6 +34,7 @@ __all__ = [
     "ExitStatus",
     "ProtocolNegotiationError",
     "close_message",
+    "completed_pod_refusal",
     "decode_exit_status",
     "exec_query",
     "frame",
@@ -70,6 +73,27 @@ def pod_path(namespace: str, name: str, subresource: str) -> str:
         if not value or value in (".", "..") or "/" in value or "%" in value:
             raise ValueError(f"invalid {what}: {value!r}")
     return f"/api/v1/namespaces/{quote(namespace)}/pods/{quote(name)}/{subresource}"
+
+
+class _PodStatus(msgspec.Struct, gc=False):
+    phase: str = ""
+
+
+class _PodPhase(msgspec.Struct, gc=False):
+    status: _PodStatus = msgspec.field(default_factory=_PodStatus)
+
+
+# kubectl exec/attach refuse these phases before connecting; a Pending pod is tried (the server answers for it).
+COMPLETED_PHASES = frozenset({"Succeeded", "Failed"})
+
+
+def completed_pod_refusal(pod: bytes, namespace: str, name: str, subresource: str) -> PodCompletedError | None:
+    """The error kubectl gives for exec/attach into the pod whose JSON is `pod`, or None when it may be tried."""
+    try:
+        phase = msgspec.json.decode(pod, type=_PodPhase).status.phase
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None  # not a Pod we can read: leave the verdict to the server, as before the check existed
+    return PodCompletedError(namespace, name, phase, subresource) if phase in COMPLETED_PHASES else None
 
 
 def exec_query(

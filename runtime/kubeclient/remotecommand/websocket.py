@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import httpcore
@@ -151,15 +151,20 @@ async def connect(
     *,
     ping_period: float = PING_PERIOD,
     ping_timeout: float = PING_TIMEOUT,
+    before: Callable[[httpx.AsyncClient], Awaitable[None]] | None = None,
 ) -> WebSocket:
     """Upgrade GET `path?query` to a WebSocket speaking one of `protocols` (most preferred first).
 
+    `before` runs first with the same client (a check that may raise): its requests leave the connection open in the
+    pool for the upgrade, so they cost a round trip but no second TLS handshake.
     A refusal before the upgrade raises the typed error for the server's Status (403 → ForbiddenError, 404 →
     NotFoundError, 400 → BadRequestError, ...); an upgrade without an agreed protocol raises ProtocolNegotiationError.
     """
     # HTTP/1.1 only: the WebSocket upgrade does not exist on HTTP/2 connections.
     client = httpx.AsyncClient(**client_kwargs(cfg, http2=False, asynchronous=True))
     try:
+        if before is not None:
+            await before(client)
         key = generate_nonce().decode()
         headers = {
             "Connection": "Upgrade",

@@ -45,7 +45,15 @@ from kubeclient.testing.storage import Store, TooOld
 from kubeclient.testing.subresources import is_partial
 from kubeclient.testing.tables import partial_metadata, partial_metadata_list, table
 from kubeclient.testing.watch import Watcher, line, stream
-from kubeclient.testing.wire import PROTOBUF, answer_protobuf, default_codec, protobuf_body
+from kubeclient.testing.wire import (
+    PROTOBUF,
+    WATCH_PROTOBUF,
+    answer_protobuf,
+    default_codec,
+    protobuf_body,
+    watch_encoder,
+    watch_protobuf,
+)
 
 LOG = logging.getLogger("kubeclient.testing")
 ANONYMOUS_PATHS = ("healthz", "readyz", "livez", "version")
@@ -493,7 +501,11 @@ class API:
 
     def _watch(self, req: Request, ctx: Ctx, t: Target) -> Response:
         res = ctx.res
-        out = negotiate(req.header("Accept"), is_list=False)
+        protobuf = watch_protobuf(req.header("Accept"), gv(res), res.kind)
+        out = Output(protobuf, WATCH_PROTOBUF) if protobuf else negotiate(req.header("Accept"), is_list=False)
+        encode = watch_encoder() if protobuf else line
+        # A watch names only its stream's encoding, whatever form (Table, PartialObjectMetadata) the events take.
+        media = WATCH_PROTOBUF if protobuf else JSON
         field_text = req.param("fieldSelector")
         if t.name:
             field_text = ",".join(x for x in (field_text, f"metadata.name={t.name}") if x)
@@ -501,29 +513,37 @@ class API:
         rv, match = req.param("resourceVersion"), req.param("resourceVersionMatch")
         send_initial = _bool(req.param("sendInitialEvents"))
         bookmarks = bool(_bool(req.param("allowWatchBookmarks")))
+        # apimachinery's validateWatchOptions, in its order.
         causes = []
-        if send_initial is not None:
-            if match != "NotOlderThan":
-                causes.append(
-                    Cause(
-                        "FieldValueForbidden",
-                        "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
-                        "resourceVersionMatch",
-                    )
+        if send_initial is not None and match != "NotOlderThan":
+            causes.append(
+                Cause(
+                    "FieldValueForbidden",
+                    "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+                    "resourceVersionMatch",
                 )
-            if match and match != "NotOlderThan":
-                causes.append(
-                    Cause(
-                        "FieldValueNotSupported",
-                        f'Unsupported value: "{match}": supported values: "NotOlderThan"',
-                        "resourceVersionMatch",
-                    )
-                )
-        elif match:
+            )
+        if match and send_initial is None:
             causes.append(
                 Cause(
                     "FieldValueForbidden",
                     "Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+                    "resourceVersionMatch",
+                )
+            )
+        if match and match != "NotOlderThan":
+            causes.append(
+                Cause(
+                    "FieldValueNotSupported",
+                    f'Unsupported value: "{match}": supported values: "NotOlderThan"',
+                    "resourceVersionMatch",
+                )
+            )
+        if match and req.param("continue"):
+            causes.append(
+                Cause(
+                    "FieldValueForbidden",
+                    "Forbidden: resourceVersionMatch is forbidden when continue is provided",
                     "resourceVersionMatch",
                 )
             )
@@ -536,13 +556,21 @@ class API:
         namespace = ctx.namespace if res.namespaced and ctx.namespace else None
         watcher = Watcher(rkey(res), namespace, selection)
 
+        headers_sent = False
+
         def render(obj: dict[str, Any]) -> dict[str, Any]:
+            nonlocal headers_sent
             full = self.objects.render(res, obj)
             if out.form == "metadata":
                 return partial_metadata(full, out.version)
             if out.form == "table":
                 meta = {"resourceVersion": full["metadata"].get("resourceVersion", "")}
-                return self._table([full], meta, ctx, req, out)
+                rows = self._table([full], meta, ctx, req, out)
+                if headers_sent:
+                    # kube-apiserver sends the column definitions with the first Table of a watch only.
+                    rows["columnDefinitions"] = None
+                headers_sent = True
+                return rows
             return full
 
         def bookmark(at: int, initial_end: bool) -> dict[str, Any]:
@@ -569,7 +597,7 @@ class API:
                     start = since
             except TooOld as exc:
                 error = APIStatus(410, "Expired", str(exc))
-                return Response(200, chunks=iter([line("ERROR", error.body())]))
+                return Response(200, content_type=media, chunks=iter([encode("ERROR", error.body())]))
         with self._watchers_lock:
             self.watchers.add(watcher)
 
@@ -586,13 +614,14 @@ class API:
                     deadline=time.monotonic() + timeout,
                     bookmark_interval=self.bookmark_interval,
                     stopping=self.stopping,
+                    encode=encode,
                 )
             finally:
                 self.store.unsubscribe(watcher)
                 with self._watchers_lock:
                     self.watchers.discard(watcher)
 
-        return Response(200, content_type=out.media if out.form != "object" else JSON, chunks=chunks())
+        return Response(200, content_type=media, chunks=chunks())
 
     @staticmethod
     def _rv(text: str) -> int:

@@ -49,7 +49,8 @@ def negotiate(accept: str, *, is_list: bool, aggregated_ok: bool = False) -> Out
     for media, params in _parse(accept):
         if media == YAML and not params:
             return Output("object", YAML)
-        if media == PROTOBUF and not params:
+        # `stream=watch` names the framing of a watch; kube-apiserver takes it on any request.
+        if media == PROTOBUF and params in ({}, {"stream": "watch"}):
             return Output("object", JSON)  # encoded at the edge (wire.answer_protobuf) when the kind has a message
         if media not in (JSON, "*/*", "application/*"):
             continue

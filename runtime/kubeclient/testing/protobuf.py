@@ -373,6 +373,14 @@ class Codec:
         return _tag(number, self.from_json(type_, value))
 
 
+def watch_frame(event_type: str, encoded: bytes) -> bytes:
+    """One event of a protobuf watch stream as kube-apiserver writes it: a 4-byte big-endian length, then a bare
+    meta/v1 WatchEvent{type, object: RawExtension{raw}} (no `k8s\\x00` prefix: the stream's own serializer is the
+    raw one) whose raw is `encoded`, the object's usual `k8s\\x00` + runtime.Unknown."""
+    event = _tag(1, _text(event_type)) + _tag(2, _tag(1, encoded))
+    return len(event).to_bytes(4, "big") + event
+
+
 def _text(value: str) -> bytes:
     return value.encode()
 

@@ -1,5 +1,6 @@
 """Watch connections: each watcher gets storage events through its own queue (so a slow client never holds the
-storage lock), turns them into the events its selectors see, and yields JSON lines with bookmarks and a deadline."""
+storage lock), turns them into the events its selectors see, and yields JSON lines (or, given another `encode`, the
+protobuf frames of wire.watch_encoder) with bookmarks and a deadline."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from kubeclient.testing.storage import Event, ResourceKey
 
 Render = Callable[[dict[str, Any]], dict[str, Any]]
 BookmarkObject = Callable[[int, bool], dict[str, Any]]
+Encode = Callable[[str, dict[str, Any]], bytes]
 
 
 class Watcher:
@@ -83,13 +85,14 @@ def stream(
     deadline: float,
     bookmark_interval: float,
     stopping: threading.Event,
+    encode: Encode = line,
 ) -> Iterator[bytes]:
     """The chunks of one watch response; with `initial_end_rv` the WatchList end bookmark follows the initial events."""
     last_rv = start_rv
     for event_type, obj in initial:
-        yield line(event_type, render(obj))
+        yield encode(event_type, render(obj))
     if initial_end_rv is not None and bookmark is not None:
-        yield line("BOOKMARK", bookmark(initial_end_rv, True))
+        yield encode("BOOKMARK", bookmark(initial_end_rv, True))
         last_rv = max(last_rv, initial_end_rv)
     pending = list(backlog)
     next_bookmark = time.monotonic() + bookmark_interval
@@ -109,7 +112,7 @@ def stream(
             return
         if event is False:
             if bookmark is not None and time.monotonic() >= next_bookmark:
-                yield line("BOOKMARK", bookmark(last_rv, False))
+                yield encode("BOOKMARK", bookmark(last_rv, False))
                 next_bookmark = time.monotonic() + bookmark_interval
             continue
         assert isinstance(event, Event)
@@ -121,4 +124,4 @@ def stream(
         last_rv = event.rv
         seen = watcher.translate(event)
         if seen is not None:
-            yield line(seen[0], render(seen[1]))
+            yield encode(seen[0], render(seen[1]))

@@ -233,7 +233,9 @@ def test_upgrade_goes_through_wrap_transport(backend: Backend, pod: Pod) -> None
 
     cfg = dataclasses.replace(backend.config(), wrap_transport=Recording)
     assert remotecommand.exec(cfg, pod.namespace, pod.name, ["echo", "wrapped"]).stdout == b"wrapped\n"
-    assert seen == [f"GET /api/v1/namespaces/{pod.namespace}/pods/{pod.name}/exec websocket"]
+    # kubectl's read of the pod (is it completed?), then the upgrade.
+    pod_path = f"/api/v1/namespaces/{pod.namespace}/pods/{pod.name}"
+    assert seen == [f"GET {pod_path} None", f"GET {pod_path}/exec websocket"]
 
 
 def test_closing_a_session_whose_output_nobody_reads(backend: Backend, pod: Pod) -> None:

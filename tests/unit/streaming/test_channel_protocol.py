@@ -101,3 +101,29 @@ def test_cp_specs_and_targets() -> None:
     assert remote_target("/data/b.txt", "a.txt", False) == "/data/b.txt"
     assert extract_command("/data/a.txt") == ["tar", "-xmf", "-", "-C", "/data"]
     assert extract_command("a.txt") == ["tar", "-xmf", "-"]
+
+
+@pytest.mark.parametrize(
+    ("pod", "subresource", "message"),
+    [
+        (b'{"status":{"phase":"Succeeded"}}', "exec", "cannot exec into a container in a completed pod; "
+         "current phase is Succeeded"),
+        (b'{"status":{"phase":"Failed"}}', "attach", "cannot attach a container in a completed pod; "
+         "current phase is Failed"),
+        (b'{"status":{"phase":"Running"}}', "exec", None),
+        (b'{"status":{"phase":"Pending"}}', "attach", None),  # kubectl tries a Pending pod it was given by name
+        (b'{"status":{"phase":"Unknown"}}', "exec", None),
+        (b'{"metadata":{"name":"x"}}', "exec", None),  # no status yet
+        (b'{"status":{"phase":7}}', "exec", None),  # not a Pod we can read: the server decides
+        (b"<html>", "exec", None),
+    ],
+)  # fmt: skip
+def test_completed_pod_refusal(pod: bytes, subresource: str, message: str | None) -> None:
+    refusal = p.completed_pod_refusal(pod, "ns", "web-0", subresource)
+    if message is None:
+        assert refusal is None
+        return
+    assert isinstance(refusal, errors.PodCompletedError) and isinstance(refusal, errors.ApiError)
+    assert str(refusal) == message
+    assert (refusal.namespace, refusal.name, refusal.subresource) == ("ns", "web-0", subresource)
+    assert refusal.phase == message.rpartition(" ")[2]
