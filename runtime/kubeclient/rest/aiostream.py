@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -79,7 +80,14 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         await asyncio.sleep(seconds)
 
 
-class _Buffer(asyncio.Protocol):
+# One scratch buffer per thread (an event loop runs in one thread, and asyncio calls get_buffer and buffer_updated
+# back to back): asyncio's TLS decrypts every record it holds into it, and the bytes are then appended to the
+# connection's own buffer. A protocol without get_buffer gets a fresh 256 KiB bytes object per read instead.
+_SCRATCH = threading.local()
+SCRATCH_SIZE = 256 * 1024
+
+
+class _Buffer(asyncio.BufferedProtocol):
     """What arrived and is not read yet, the end of the connection, and flow control both ways."""
 
     def __init__(self) -> None:
@@ -94,8 +102,14 @@ class _Buffer(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
 
-    def data_received(self, data: bytes) -> None:
-        self.data += data
+    def get_buffer(self, sizehint: int) -> memoryview:
+        scratch: memoryview | None = getattr(_SCRATCH, "view", None)
+        if scratch is None:
+            scratch = _SCRATCH.view = memoryview(bytearray(SCRATCH_SIZE))
+        return scratch
+
+    def buffer_updated(self, nbytes: int) -> None:
+        self.data += _SCRATCH.view[:nbytes]
         if len(self.data) > HIGH_WATER and self.transport is not None and not self.paused:
             self.paused = True
             self.transport.pause_reading()

@@ -16,6 +16,7 @@ import functools
 import select
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -105,9 +106,6 @@ class BlockTLSStream(httpcore.NetworkStream):
         self._incoming = ssl.MemoryBIO()
         self._outgoing = ssl.MemoryBIO()
         self._tls = ssl_context.wrap_bio(self._incoming, self._outgoing, server_hostname=server_hostname)
-        # Reads go into buffers made once: a fresh 256 KiB bytes object per read is an mmap and page faults.
-        self._received = memoryview(bytearray(READ_SIZE))
-        self._plain = memoryview(bytearray(READ_SIZE))
         with errors_as(httpcore.ConnectTimeout, httpcore.ConnectError):
             sock.settimeout(timeout)
             self._io(self._tls.do_handshake)
@@ -129,16 +127,17 @@ class BlockTLSStream(httpcore.NetworkStream):
             self._sock.sendall(self._outgoing.read())
 
     def _fill(self) -> None:
-        received = self._sock.recv_into(self._received)
+        scratch = _scratch().received
+        received = self._sock.recv_into(scratch)
         if received:
-            self._incoming.write(self._received[:received])
+            self._incoming.write(scratch[:received])
         else:
             self._incoming.write_eof()
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         """The plaintext of every complete record buffered (at most `max_bytes`), receiving once if there is none;
         b"" at the end of the connection."""
-        plain = self._plain
+        plain = _scratch().plain
         limit = min(max_bytes, len(plain))
         size = 0
         with errors_as(httpcore.ReadTimeout, httpcore.ReadError):
@@ -195,6 +194,21 @@ class BlockTLSStream(httpcore.NetworkStream):
             poller.register(self._sock, select.POLLIN)
             return bool(poller.poll(0))
         return None
+
+
+class _Scratch(threading.local):
+    # Reads go into buffers made once per thread and copied out before a read returns: a fresh 256 KiB bytes
+    # object per read is an mmap and page faults, and buffers per connection would weigh 0.5 MB a watch.
+    def __init__(self) -> None:
+        self.received = memoryview(bytearray(READ_SIZE))
+        self.plain = memoryview(bytearray(READ_SIZE))
+
+
+_scratch_of_thread = _Scratch()
+
+
+def _scratch() -> _Scratch:
+    return _scratch_of_thread
 
 
 class errors_as:
