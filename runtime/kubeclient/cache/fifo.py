@@ -10,6 +10,10 @@ Semantics:
 - `resync()` queues Sync for every known object whose key has nothing queued.
 - `pop(process)` hands over one delta as `process([delta], is_in_initial_list)`; it blocks while empty (None after
   `timeout`) and raises `FIFOClosedError` once closed and drained. The lock is not held while `process` runs.
+- `pop_batch(process)` is client-go's PopBatch (InOrderInformersBatchProcess, on by default since v1.35): the oldest
+  deltas together, as many as are queued up to `BATCH_SIZE`, stopping before a second delta of an object already in
+  the batch, before a delta type that is not batchable (a ReplacedAll, processed alone) and at the end of the
+  initial population. Informers pop this way: under churn a lock round and a wake-up per event add up.
 - `has_synced()`: true once any add/update/delete happened before the first replace, or once every delta queued by
   the first replace has been popped and processed.
 - `transformer`, when set, is applied to every queued object except tombstones.
@@ -40,7 +44,10 @@ from kubeclient.cache.delta_fifo import (
 )
 from kubeclient.cache.keys import KeyFunc, meta_namespace_key
 
-__all__ = ["RealFIFO", "ReplacedAllInfo"]
+__all__ = ["BATCH_SIZE", "RealFIFO", "ReplacedAllInfo"]
+
+BATCH_SIZE = 1000
+_BATCHABLE = frozenset({SYNC, REPLACED, ADDED, UPDATED, DELETED})
 
 
 @dataclass(frozen=True)
@@ -178,6 +185,51 @@ class RealFIFO:
                 # Counted after processing so has_synced() is only true once the initial list was handled.
                 if self._initial_population_count > 0:
                     self._initial_population_count -= 1
+        return deltas
+
+    def pop_batch(
+        self, process: PopProcessFunc, timeout: float | None = None, *, batch_size: int = BATCH_SIZE
+    ) -> Deltas | None:
+        """Process the oldest deltas together as `process(deltas, is_in_initial_list)`; see the module docstring."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            while not self._items:
+                if self._closed:
+                    raise FIFOClosedError()
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return None
+                self._cond.wait(remaining)
+            is_in_initial_list = not self._has_synced_locked()
+            limit = min(batch_size, len(self._items))
+            if self._initial_population_count > 0:
+                limit = min(limit, self._initial_population_count)
+            deltas: Deltas = []
+            keys: set[str] = set()
+            for delta in self._items:
+                if len(deltas) >= limit:
+                    break
+                if delta.type not in _BATCHABLE:
+                    if not deltas:
+                        deltas.append(delta)
+                    break
+                try:
+                    key = self.key_of(delta.object)
+                except Exception:
+                    deltas.append(delta)  # popped all the same; the consumer reports it
+                    break
+                if key in keys:
+                    break
+                keys.add(key)
+                deltas.append(delta)
+            for _ in deltas:
+                self._items.popleft()
+        try:
+            process(deltas, is_in_initial_list)
+        finally:
+            with self._cond:
+                if self._initial_population_count > 0:
+                    self._initial_population_count = max(0, self._initial_population_count - len(deltas))
         return deltas
 
     # -- state ---------------------------------------------------------------------------------------------------

@@ -626,9 +626,10 @@ class SharedIndexInformer(Generic[T]):
 
     def _process_loop(self) -> None:
         queue = self._core.queue
+        pop = getattr(queue, "pop_batch", queue.pop)  # a queue of the user's may only pop one at a time
         while not self._stop.is_set():
             try:
-                queue.pop(self._core.handle_deltas)
+                pop(self._core.handle_deltas)
             except Exception as err:
                 if queue.is_closed():
                     return

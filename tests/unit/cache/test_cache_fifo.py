@@ -241,3 +241,36 @@ def test_real_fifo_resync_skips_queued_keys_and_close_raises() -> None:
     f.close()
     with pytest.raises(FIFOClosedError):
         f.pop(c)
+
+
+def test_real_fifo_pop_batch_takes_distinct_objects_in_order() -> None:
+    f = RealFIFO(known_objects=new_indexer({}))
+    for name in ("a", "b", "c"):
+        f.add(pod(name))
+    f.update(pod("b", rv="2"))  # a second delta of b closes the first batch
+    f.delete(pod("d"))
+    f.replace([pod("e")], "5")  # a ReplacedAll goes alone
+    f.add(pod("f"))
+    c = Collect()
+    while len(f):
+        f.pop_batch(c)
+    assert c.types() == [["Added"] * 3, ["Updated", "Deleted"], ["ReplacedAll"], ["Added"]]
+    assert [name_of(d.object) for d in c.calls[0][0] + c.calls[1][0] + c.calls[3][0]] == ["a", "b", "c", "b", "d", "f"]
+    assert f.pop_batch(c, timeout=0.01) is None
+    f.close()
+    with pytest.raises(FIFOClosedError):
+        f.pop_batch(c)
+
+
+def test_real_fifo_pop_batch_stops_at_the_end_of_the_initial_population_and_its_size() -> None:
+    known = new_indexer({})
+    f = RealFIFO(known_objects=known, atomic_events=False)
+    f.replace([pod(f"p{i}") for i in range(5)], "3")
+    f.add(pod("late"))
+    c = Collect()
+    f.pop_batch(c, batch_size=3)
+    assert not f.has_synced()
+    f.pop_batch(c)
+    assert f.has_synced()
+    f.pop_batch(c)
+    assert [(len(ds), initial) for ds, initial in c.calls] == [(3, True), (2, True), (1, False)]

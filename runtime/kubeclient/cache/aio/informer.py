@@ -252,6 +252,7 @@ class AsyncSharedIndexInformer(Generic[T]):
 
     async def _process_loop(self) -> None:
         queue = self._core.queue
+        pop = getattr(queue, "pop_batch", queue.pop)  # a queue of the user's may only pop one at a time
         while True:
             if len(queue) == 0:
                 self._queued.clear()
@@ -259,7 +260,7 @@ class AsyncSharedIndexInformer(Generic[T]):
                     await self._queued.wait()
                     continue
             try:
-                queue.pop(self._core.handle_deltas)
+                pop(self._core.handle_deltas)
             except Exception as err:
                 if queue.is_closed():
                     return
