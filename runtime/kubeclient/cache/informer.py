@@ -345,31 +345,45 @@ class _InformerCore:
                 else:
                     self._upsert(obj, is_in_initial_list, kind)
 
-    def _upsert(self, obj: Any, is_in_initial_list: bool, kind: str) -> None:
-        old = self.indexer.get(obj)
-        old = old[0] if isinstance(old, tuple) and len(old) == 2 and isinstance(old[1], bool) else old
+    def _upsert(self, obj: Any, is_in_initial_list: bool, kind: str, key: str | None = None) -> None:
+        indexer = self.indexer
+        put = getattr(indexer, "put", None)  # our Indexer: the key is computed once, not for get and again for add
+        if put is not None:
+            if key is None:
+                key = self.indexer_key(obj)
+            old = indexer.get_by_key(key)
+        else:
+            old = indexer.get(obj)
+            old = old[0] if isinstance(old, tuple) and len(old) == 2 and isinstance(old[1], bool) else old
         if old is not None:
-            self.indexer.update(obj)
+            if put is not None:
+                put(key, obj)
+            else:
+                indexer.update(obj)
             is_sync = object_resource_version(old) == object_resource_version(obj) and kind in ("Sync", "Replaced")
             if not is_sync and object_resource_version(old) == object_resource_version(obj):
                 # client-go: an update that does not move the RV is a resync whatever the delta type.
                 is_sync = True
             self.distribute(("update", old, obj), is_sync)
         else:
-            self.indexer.add(obj)
+            if put is not None:
+                put(key, obj)
+            else:
+                indexer.add(obj)
             self.distribute(("add", obj, is_in_initial_list), False)
 
     def _replaced_all(self, info: Any, is_in_initial_list: bool) -> None:
         """One atomic Replace: tombstone deletes first, then updates for known keys and adds for new ones."""
         objects = list(_attr(info, "objects", "items") or [])
-        new_keys = {self.indexer_key(o) for o in objects}
+        keyed = [(self.indexer_key(o), o) for o in objects]
+        new_keys = {key for key, _ in keyed}
         for old in list(self.indexer.list()):
             if self.indexer_key(old) not in new_keys:
                 tombstone = _tombstone(self.indexer_key(old), old)
                 self.indexer.delete(old)
                 self.distribute(("delete", tombstone, None), False)
-        for obj in objects:
-            self._upsert(obj, is_in_initial_list, "Replaced")
+        for key, obj in keyed:
+            self._upsert(obj, is_in_initial_list, "Replaced", key)
 
     def indexer_key(self, obj: Any) -> str:
         key_func = getattr(self.indexer, "key_func", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -35,23 +36,29 @@ def meta_namespace_key(obj: Any) -> str:
     """ "ns/name" when the object has a namespace, else "name". A plain `str` is taken as an explicit key."""
     if isinstance(obj, str):
         return str(obj)
-    if not meta.has_metadata(obj):
+    metadata = meta.get_metadata(obj)
+    if metadata is None:
         raise ObjectKeyError(obj, "object has no metadata")
-    name = meta.get_name(obj)
-    if not name:
+    name = meta.field_of(metadata, "name")
+    if not name or not isinstance(name, str):
         raise ObjectKeyError(obj, "object has no metadata.name")
-    namespace = meta.get_namespace(obj)
-    return f"{namespace}/{name}" if namespace else name
+    namespace = meta.field_of(metadata, "namespace")
+    return f"{namespace}/{name}" if namespace and isinstance(namespace, str) else name
 
 
 def deletion_handling_meta_namespace_key(obj: Any) -> str:
     """Like `meta_namespace_key`, but a `DeletedFinalStateUnknown` tombstone yields the key it carries."""
-    # Imported here: delta_fifo imports this module.
+    if isinstance(obj, _tombstone_type()):
+        return str(obj.key)
+    return meta_namespace_key(obj)
+
+
+@functools.cache
+def _tombstone_type() -> type[Any]:
+    # Imported on first use: delta_fifo imports this module.
     from kubeclient.cache.delta_fifo import DeletedFinalStateUnknown
 
-    if isinstance(obj, DeletedFinalStateUnknown):
-        return obj.key
-    return meta_namespace_key(obj)
+    return DeletedFinalStateUnknown
 
 
 def split_meta_namespace_key(key: str) -> tuple[str, str]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import msgspec
+
 __all__ = ["get_labels", "get_metadata", "get_name", "get_namespace", "get_resource_version", "has_metadata"]
 
 # Wire (camelCase) key -> typed attribute (snake_case).
@@ -14,9 +16,13 @@ _ATTRS = {"name": "name", "namespace": "namespace", "resourceVersion": "resource
 
 def get_metadata(obj: Any) -> Any:
     """The object's metadata (a mapping or a typed object), or None when it has none."""
-    if isinstance(obj, Mapping):
+    # Exact types first: informers call this several times per event, and isinstance against the Mapping ABC is
+    # the slow way to say no for a typed object.
+    if type(obj) is dict:
         return obj.get("metadata")
-    return getattr(obj, "metadata", None)
+    if isinstance(obj, msgspec.Struct) or not isinstance(obj, Mapping):
+        return getattr(obj, "metadata", None)
+    return obj.get("metadata")
 
 
 def has_metadata(obj: Any) -> bool:
@@ -24,12 +30,18 @@ def has_metadata(obj: Any) -> bool:
 
 
 def _field(obj: Any, wire: str) -> Any:
-    meta = get_metadata(obj)
-    if meta is None:
+    return field_of(get_metadata(obj), wire)
+
+
+def field_of(metadata: Any, wire: str) -> Any:
+    """One field of metadata got from `get_metadata` (None when absent)."""
+    if metadata is None:
         return None
-    if isinstance(meta, Mapping):
-        return meta.get(wire)
-    return getattr(meta, _ATTRS[wire], None)
+    if type(metadata) is dict:
+        return metadata.get(wire)
+    if isinstance(metadata, msgspec.Struct) or not isinstance(metadata, Mapping):
+        return getattr(metadata, _ATTRS[wire], None)
+    return metadata.get(wire)
 
 
 def _text(obj: Any, wire: str) -> str:

@@ -46,6 +46,11 @@ class Indexer:
         """Same as `add`."""
         self.add(obj)
 
+    def put(self, key: str, obj: Any) -> None:
+        """Insert or replace `obj` under `key`, which the caller computed with `key_func` (an informer has it)."""
+        with self._lock:
+            self._put(key, obj)
+
     def delete(self, obj: Any) -> None:
         """Remove the object's key (no error when absent)."""
         key = self.key_func(obj)
@@ -170,7 +175,7 @@ class Indexer:
 
 
 def _unique(values: list[str]) -> list[str]:
-    return list(dict.fromkeys(values))
+    return values if len(values) < 2 else list(dict.fromkeys(values))
 
 
 def new_indexer(indexers: Indexers | None = None, key_func: KeyFunc = deletion_handling_meta_namespace_key) -> Indexer:
