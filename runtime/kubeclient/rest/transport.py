@@ -7,7 +7,7 @@ import platform
 import sys
 import threading
 import urllib.request
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
@@ -17,11 +17,9 @@ from kubeclient._version import __version__
 
 __all__ = [
     "DEFAULT_TIMEOUT",
-    "H2_STREAMS_PER_CONNECTION",
     "LIMITS",
+    "WATCH_HTTP2",
     "WATCH_LIMITS",
-    "AsyncSpreadTransport",
-    "SpreadTransport",
     "WatchPool",
     "client_kwargs",
     "default_user_agent",
@@ -36,11 +34,14 @@ DEFAULT_TIMEOUT = httpx.Timeout(None, connect=30.0)
 # watch to end, however many informers are running.
 LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 WATCH_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=10)
-# Open watches one HTTP/2 connection carries. httpcore never runs more streams on a connection than its own SETTINGS
-# allow (100), queueing the rest on that connection instead of opening another, and kube-apiserver advertises 100
-# (v1.36, --http2-max-streams-per-connection unset). So the watch pool spreads HTTP/2 watches over connections of at
-# most this many each, as client-go's transport opens a new connection when one's streams are full.
-H2_STREAMS_PER_CONNECTION = 100
+# Watches stay on HTTP/1.1 when the client asks for HTTP/2 (docs/performance.md, "Many watches"). An httpcore
+# HTTP/2 connection is read under one lock by whichever stream waits: the reader of an idle watch blocks in the
+# socket read holding it, and another watch's headers or events, though already received, wait for whatever frame
+# comes next (the second watch read by threads, the third by asyncio tasks, hung until timeout on kube-apiserver).
+# httpcore also queues streams past the server's limit (100) on the connection instead of opening another. One
+# HTTP/1.1 connection per watch is what client-go does over HTTP/1.1, and has neither problem. (A switch for
+# bench/manywatches.py, which shows what multiplexed watches do.)
+WATCH_HTTP2 = False
 
 
 def default_user_agent() -> str:
@@ -62,8 +63,8 @@ def client_kwargs(
 ) -> dict[str, Any]:
     """Keyword arguments of httpx.Client (or, `asynchronous`, httpx.AsyncClient) for this Config; `transport`
     replaces the one the Config describes, and the Config's `wrap_transport` wraps whichever is used. `watch` gives
-    the limits of the watch pool; `auth` reuses the credentials of another client (one token cache, one exec
-    plugin run)."""
+    the limits of the watch pool, and HTTP/1.1 whatever `http2` says (WATCH_HTTP2); `auth` reuses the credentials of
+    another client (one token cache, one exec plugin run)."""
     timeout = httpx.Timeout(cfg.timeout, connect=min(cfg.timeout, 30.0)) if cfg.timeout else DEFAULT_TIMEOUT
     kwargs = {
         "base_url": cfg.host,
@@ -72,7 +73,7 @@ def client_kwargs(
         "proxy": cfg.proxy_url,
         "timeout": timeout,
         "headers": {"User-Agent": cfg.user_agent or default_user_agent()},
-        "http2": http2,
+        "http2": http2 and (WATCH_HTTP2 or not watch),
         "limits": WATCH_LIMITS if watch else LIMITS,
         # Kubernetes clients never follow redirects (client-go refuses them for non-GET and rarely sees them).
         "follow_redirects": False,
@@ -81,12 +82,6 @@ def client_kwargs(
         "trust_env": cfg.proxy_url is None,
     }
     wrap = getattr(cfg, "wrap_transport", None)
-    if transport is None and watch and http2:
-        spread = AsyncSpreadTransport if asynchronous else SpreadTransport
-        settings = dict(kwargs)  # as they are now: the proxy moves into the connections' transports
-        transport = spread(lambda: _config_transport(cfg, settings, asynchronous))
-        kwargs["trust_env"] = False
-        kwargs["proxy"] = None  # inside the connections' transports: httpx would mount it in front of this one
     if wrap is not None:
         if transport is None:
             transport = _config_transport(cfg, kwargs, asynchronous)
@@ -150,124 +145,3 @@ class WatchPool(Generic[C]):
         with self._lock:
             client, self._client = self._client, None
         return client
-
-
-T = TypeVar("T")
-
-
-class _Spread(Generic[T]):
-    """Which of several transports (each its own connection pool, so over HTTP/2 its own connection) takes the next
-    long-lived stream: the first with fewer than `streams` open, else a new one. Counts are released when a response
-    is closed; the lock is held only to count (never across I/O), so one serves threads and asyncio alike."""
-
-    def __init__(self, make: Callable[[], T], streams: int) -> None:
-        self._make = make
-        self.streams = streams
-        self._open: list[list[Any]] = []  # [transport, open streams], in creation order
-        self._lock = threading.Lock()
-
-    def acquire(self) -> tuple[T, Callable[[], None]]:
-        """A transport with room and the function that gives its slot back (idempotent)."""
-        with self._lock:
-            for slot in self._open:
-                if slot[1] < self.streams:
-                    break
-            else:
-                slot = [self._make(), 0]
-                self._open.append(slot)
-            slot[1] += 1
-        released = False
-
-        def release() -> None:
-            nonlocal released
-            with self._lock:
-                if not released:
-                    released = True
-                    slot[1] -= 1
-
-        return slot[0], release
-
-    def open_streams(self) -> list[int]:
-        """Open streams per transport, in creation order."""
-        with self._lock:
-            return [slot[1] for slot in self._open]
-
-    def take_all(self) -> list[T]:
-        with self._lock:
-            transports, self._open = [slot[0] for slot in self._open], []
-        return transports
-
-
-class _ReleasingStream(httpx.SyncByteStream):
-    def __init__(self, stream: Any, release: Callable[[], None]) -> None:
-        self._stream = stream
-        self._release = release
-
-    def __iter__(self) -> Iterator[bytes]:
-        yield from self._stream
-
-    def close(self) -> None:
-        try:
-            self._stream.close()
-        finally:
-            self._release()
-
-
-class _AsyncReleasingStream(httpx.AsyncByteStream):
-    def __init__(self, stream: Any, release: Callable[[], None]) -> None:
-        self._stream = stream
-        self._release = release
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._stream:
-            yield chunk
-
-    async def aclose(self) -> None:
-        try:
-            await self._stream.aclose()
-        finally:
-            self._release()
-
-
-class SpreadTransport(httpx.BaseTransport):
-    """Long-lived requests spread over transports made by `make`, at most `streams` open on each: the watch pool's
-    transport over HTTP/2, where one transport would put every watch on one connection (see
-    H2_STREAMS_PER_CONNECTION). A slot is held until the response is closed."""
-
-    def __init__(self, make: Callable[[], httpx.BaseTransport], streams: int = H2_STREAMS_PER_CONNECTION) -> None:
-        self.spread = _Spread(make, streams)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        transport, release = self.spread.acquire()
-        try:
-            response = transport.handle_request(request)
-        except BaseException:
-            release()
-            raise
-        response.stream = _ReleasingStream(response.stream, release)
-        return response
-
-    def close(self) -> None:
-        for transport in self.spread.take_all():
-            transport.close()
-
-
-class AsyncSpreadTransport(httpx.AsyncBaseTransport):
-    """SpreadTransport for asyncio."""
-
-    def __init__(self, make: Callable[[], httpx.AsyncBaseTransport], streams: int = H2_STREAMS_PER_CONNECTION) -> None:
-        self.spread = _Spread(make, streams)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        transport, release = self.spread.acquire()
-        try:
-            response = await transport.handle_async_request(request)
-        except BaseException:
-            release()
-            raise
-        response.stream = _AsyncReleasingStream(response.stream, release)
-        return response
-
-    async def aclose(self) -> None:
-        for transport in self.spread.take_all():
-            await transport.aclose()
