@@ -140,7 +140,7 @@ def child_threads(cfg: Any, http2: bool, args: argparse.Namespace) -> dict[str, 
             thread.start()
         for thread in threads:
             thread.join(seconds + 120)
-        return {**percentiles(latencies), "errors": len(errors)}
+        return {**percentiles(latencies), "errors": len(errors), "first_error": errors[0] if errors else None}
 
     load(1.0)  # connections made and code warm before anything is timed
     result: dict[str, Any] = {"without": load()}
@@ -208,7 +208,7 @@ def child_asyncio(cfg: Any, http2: bool, args: argparse.Namespace) -> dict[str, 
                     n += 1
 
             await asyncio.wait_for(asyncio.gather(*(worker(i) for i in range(workers))), seconds + 120)
-            return {**percentiles(latencies), "errors": len(errors)}
+            return {**percentiles(latencies), "errors": len(errors), "first_error": errors[0] if errors else None}
 
         await load(1.0)  # connections made and code warm before anything is timed
         result: dict[str, Any] = {"without": await load()}
