@@ -644,7 +644,7 @@ def update_readme(report: dict[str, Any]) -> str | None:
         return f"README.md has no {README_BEGIN!r} ... {README_END!r} block"
     if not any("raw" in report.get(name, {}) for name in REAL_SECTIONS):
         return "no real-server section was measured"
-    header = f"Measured by `make bench` on {report['machine']}.\n\n"
+    header = f"Measured by `make bench` on {report['machine']}; load average {report['load']} when the run started.\n\n"
     body = header + real_markdown(report).replace("### ", "#### ")
     README.write_text(text[: begin + len(README_BEGIN)] + "\n" + body + text[end:])
     return None
