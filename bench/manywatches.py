@@ -71,7 +71,7 @@ def crd(index: int) -> dict[str, Any]:
     }
 
 
-def percentiles(latencies: list[float]) -> dict[str, float]:
+def percentiles(latencies: list[float]) -> dict[str, Any]:
     if len(latencies) < 2:
         return {"requests": len(latencies)}
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
@@ -114,7 +114,7 @@ def child_threads(cfg: Any, http2: bool, args: argparse.Namespace) -> dict[str, 
     clientset, metadata = Clientset(rest), MetadataClient(rest)
     config_maps = clientset.core_v1.config_maps(namespace)
 
-    def load(seconds: float = seconds) -> dict[str, float]:
+    def load(seconds: float = seconds) -> dict[str, Any]:
         stop = time.perf_counter() + seconds
         latencies: list[float] = []
         errors: list[str] = []
@@ -188,7 +188,7 @@ def child_asyncio(cfg: Any, http2: bool, args: argparse.Namespace) -> dict[str, 
         clientset, metadata = AsyncClientset(rest), AsyncMetadataClient(rest)
         config_maps = clientset.core_v1.config_maps(namespace)
 
-        async def load(seconds: float = seconds) -> dict[str, float]:
+        async def load(seconds: float = seconds) -> dict[str, Any]:
             stop = time.perf_counter() + seconds
             latencies: list[float] = []
             errors: list[str] = []
