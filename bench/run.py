@@ -26,8 +26,10 @@ fields", cases.with_unknown_fields), read against the clean row. The fake server
 client: the real-server sections are where a fast client shows.
 
 Results go to bench/results/: results.json (raw), results.md (the tables the README shows) and results.png.
-`--quick` (small sizes, one run, written to a temporary directory unless --out is given) smokes the whole thing in
-a few minutes (the real-server sections start a control plane each). A library or a section that fails is reported
+A full run takes about 20 minutes on 2 cores: 15 for the peers' decode and the fake-server sections (kr8s alone
+decodes the list for minutes), 5 for the real-server sections (`make bench-real` runs only those). `--quick`
+(small sizes, one run, written to a temporary directory unless --out is given) smokes the whole thing in a few
+minutes (the real-server sections start a control plane each). A library or a section that fails is reported
 in the results, never fatal to the rest. A run of some sections into bench/results keeps the other sections of
 the previous run there (marked as such), and a run with the real-server sections rewrites the README's real-server
 tables.
