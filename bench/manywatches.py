@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,12 @@ def percentiles(latencies: list[float]) -> dict[str, Any]:
     }
 
 
+def describe(exc: BaseException) -> str:
+    """The error and where it was raised (the innermost frames), for the report."""
+    frames = traceback.extract_tb(exc.__traceback__)[-3:]
+    return f"{exc!r} at " + " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+
+
 def watch_targets(cfg: Any, count: int) -> list[tuple[Any, bool, str | None]]:
     """(GVR, namespaced, label selector) for `count` watches: every listable resource unselected, then selected
     ones round the resources again (selecting nothing, so they stay quiet, as most watches of a cluster are)."""
@@ -130,7 +137,7 @@ def child_threads(cfg: Any, http2: bool, args: argparse.Namespace) -> dict[str, 
                     else:
                         config_maps.get(f"probe-{n % PROBES}")
                 except Exception as exc:  # reported, not fatal: the run says what failed
-                    errors.append(repr(exc))
+                    errors.append(describe(exc))
                 mine.append(time.perf_counter() - t)
                 n += 1
             latencies.extend(mine)
@@ -203,7 +210,7 @@ def child_asyncio(cfg: Any, http2: bool, args: argparse.Namespace) -> dict[str, 
                         else:
                             await config_maps.get(f"probe-{n % PROBES}")
                     except Exception as exc:
-                        errors.append(repr(exc))
+                        errors.append(describe(exc))
                     latencies.append(time.perf_counter() - t)
                     n += 1
 
