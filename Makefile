@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SNAPSHOT := openapi/kubernetes-1.36
 
-.PHONY: setup check lint types test generate check-generated snapshot bench demo unasync clean
+.PHONY: setup check lint types test generate check-generated snapshot bench bench-real demo unasync clean
 
 setup: $(STAMP)
 
@@ -50,6 +50,10 @@ unasync: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Only the sections against a real kube-apiserver (about 5 minutes); the others stay as the last run left them.
+bench-real: setup
+	$(BIN)/python bench/run.py --sections real-watch churn many-watches
 
 # The main job: regenerate kubeapi from the committed snapshot (with progress), then the tour on a fake server.
 demo: generate

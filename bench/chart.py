@@ -18,14 +18,15 @@ import matplotlib.pyplot as plt
 OURS = "kubeclient"
 FLOORS = ("json.loads", "orjson", "dicts")
 # Ours first, then the floors, then the peers: results.json keeps its keys sorted.
-ORDER = [OURS, *FLOORS, "lightkube", "kubernetes", "kubernetes_asyncio", "kr8s", "cloudcoil"]
+ORDER = [OURS, "kubeclient-asyncio", *FLOORS, "lightkube", "client-go", "kubernetes", "kubernetes_asyncio", "kr8s"]
+ORDER += ["cloudcoil"]
 ORDER += ["kubegen", "kubegen core", "datamodel-codegen"]
 
 
 def bars(ax: Any, rows: dict[str, dict[str, Any]], key: str, label: str, fmt: str) -> None:
     names = sorted((n for n, r in rows.items() if key in r), key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER))
     values = [rows[n][key] for n in names]
-    colours = ["#2a7" if n == OURS or n.startswith("kubegen") else "#bbb" if n in FLOORS else "#888" for n in names]
+    colours = ["#2a7" if n.startswith(("kubeclient", "kubegen")) else "#bbb" if n in FLOORS else "#888" for n in names]
     ax.barh(names, values, color=colours)
     ax.invert_yaxis()
     if min(values) > 0 and max(values) / min(values) > 30:
@@ -44,6 +45,7 @@ def main() -> None:
     watch = report.get("watch", {}).get("results", {})
     informer = report.get("informer", {}).get("results", {})
     generation = report.get("generation", {}).get("results", {})
+    real = report.get("real-watch", {}).get("results", {})  # medians of bench/realwatch.py's rounds
     panels = [
         (decode, "decode_s", "decode PodList (s, lower is better)", "{:.2f}"),
         (decode, "held_mb", "memory held by the decoded list (MB, lower is better)", "{:.0f}"),
@@ -53,6 +55,8 @@ def main() -> None:
         (watch, "cpu_us_per_event", "watch: client CPU per event (µs, lower is better)", "{:.0f}"),
         (informer, "held_mb", "pod cache held (MB, lower is better)", "{:.0f}"),
         (generation, "seconds", "code generation (s, lower is better; see results.md)", "{:.1f}"),
+        (real, "cpu_us_per_event", "real kube-apiserver watch: client CPU per event (µs, lower is better)", "{:.0f}"),
+        (real, "sync_s", "real kube-apiserver: informer sync of the pods (s, lower is better)", "{:.2f}"),
     ]
     panels = [p for p in panels if any(p[1] in r for r in p[0].values())]
     if not panels:

@@ -1,7 +1,9 @@
 """`make bench`: every measurement side by side in one run, reported as ratios (ours vs each peer).
 
-    .venv/bin/python bench/run.py [--quick] [--only LIB ...] [--sections decode watch informer generation]
+    .venv/bin/python bench/run.py [--quick] [--only LIB ...] [--sections decode watch informer generation
+                                  real-watch churn many-watches]
                                   [--pods N] [--server-pods N] [--runs N] [--out DIR]
+                                  [--real-seconds S] [--real-pods N] [--watches N]
 
 Peers are installed into bench/.venv-peers from requirements-peers.txt (never into the project's environment);
 each case runs in a fresh interpreter, and each number is the median of several runs. Sections:
@@ -13,15 +15,24 @@ each case runs in a fresh interpreter, and each number is the median of several 
   resourceVersion into its typed objects (streams.py): events/s and the client's CPU per event.
 - informer: our SharedInformerFactory pod informer synced from that server vs the same pods kept as plain dicts.
 - generation: `kubegen generate` of every built-in group-version beside a naive datamodel-codegen run on core/v1.
+- real-watch, churn, many-watches: against a real kube-apiserver (`kubeclient.testing.ControlPlane`, binaries from
+  $KUBEBUILDER_ASSETS or ../shared/realcluster; skipped with a note without them): bench/realwatch.py's watch and
+  informer-sync tables beside lightkube and client-go itself (`clientgo-bench`, from ../shared/bench; left out with
+  a note when absent), bench/churn.py's sustained churn and bench/manywatches.py's many watches. Each runs as its
+  own program; its raw JSON goes to the results directory (realwatch.json, churn.json, manywatches.json).
 
 The decode section also decodes the same list with fields our models do not know in every pod ("kubeclient, unknown
 fields", cases.with_unknown_fields), read against the clean row. The fake server spends more per event than a fast
-client: watch and informer figures against a real kube-apiserver, beside lightkube and client-go itself, come from
-bench/realwatch.py (not yet a section here; its last run is in bench/results/realwatch.md).
+client: the real-server sections are where a fast client shows.
 
 Results go to bench/results/: results.json (raw), results.md (the tables the README shows) and results.png.
-`--quick` (small sizes, one run, written to a temporary directory unless --out is given) smokes the whole thing in
-well under a minute. A library or a section that fails is reported in the results, never fatal to the rest.
+A full run takes about 20 minutes on 2 cores: 15 for the peers' decode and the fake-server sections (kr8s alone
+decodes the list for minutes), 5 for the real-server sections (`make bench-real` runs only those). `--quick`
+(small sizes, one run, written to a temporary directory unless --out is given) smokes the whole thing in a few
+minutes (the real-server sections start a control plane each). A library or a section that fails is reported
+in the results, never fatal to the rest. A run of some sections into bench/results keeps the other sections of
+the previous run there (marked as such), and a run with the real-server sections rewrites the README's real-server
+tables.
 """
 
 from __future__ import annotations
@@ -50,7 +61,12 @@ OURS = "kubeclient"
 OURS_NEWER = "kubeclient, unknown fields"  # the same list with fields our models do not know (cases.NEWER)
 PEERS = ["lightkube", "kubernetes", "kubernetes_asyncio", "kr8s", "cloudcoil"]
 FLOORS = ["json.loads", "orjson"]
-SECTIONS = ["decode", "watch", "informer", "generation"]
+REAL_SECTIONS = ["real-watch", "churn", "many-watches"]
+SECTIONS = ["decode", "watch", "informer", "generation", *REAL_SECTIONS]
+README = ROOT / "README.md"
+# The README's real-server tables sit between these lines; a full run with the real-server sections rewrites them.
+README_BEGIN = "<!-- real-server tables: written by bench/run.py -->"
+README_END = "<!-- end of the real-server tables -->"
 TIMEOUT = 1800.0  # one interpreter's measurement; kubernetes decoding 5000 pods five times takes minutes
 
 Results = dict[str, dict[str, Any]]
@@ -291,6 +307,79 @@ def generation_section(quick: bool, workdir: Path) -> dict[str, Any]:
     return section
 
 
+def real_sections(
+    wanted: list[str], cases: list[str], quick: bool, out: Path, sizes: dict[str, int | float | None]
+) -> dict[str, dict[str, Any]]:
+    """The real-server sections, each its own program writing its raw JSON into `out`; skipped with the reason
+    when there are no control-plane binaries."""
+    sys.path.insert(0, str(HERE))
+    from realwatch import control_plane_assets
+
+    try:
+        assets = control_plane_assets()
+    except Exception as exc:  # an unpack that failed: the reason is the note
+        assets, problem = None, f"the control-plane binaries could not be unpacked: {exc}"
+    else:
+        problem = "no control-plane binaries: KUBEBUILDER_ASSETS is unset and ../shared/realcluster is absent"
+    if assets is None:
+        print(f"real-server sections skipped: {problem}", flush=True)
+        return {name: {"skipped": problem} for name in wanted}
+    env = dict(os.environ, KUBEBUILDER_ASSETS=assets)
+    python = sys.executable
+    programs: dict[str, tuple[str, list[str]]] = {}
+    if "real-watch" in wanted:
+        pods = sizes["real_pods"] or (200 if quick else 2000)
+        argv = ["--pods", str(pods), "--rounds", "1" if quick else "2"]
+        only = ["kubeclient", "kubeclient-asyncio", "client-go"]
+        if "lightkube" in cases:
+            try:
+                argv += ["--peers-python", interpreter("lightkube")]
+                only.append("lightkube")
+            except CaseFailed as exc:
+                print(f"real-watch: lightkube left out: {exc}", flush=True)
+        programs["real-watch"] = ("realwatch", [*argv, "--only", *only])
+    if "churn" in wanted:
+        argv = ["--quick"] if quick else []
+        if sizes["real_seconds"]:
+            argv += ["--seconds", str(sizes["real_seconds"])]
+        programs["churn"] = ("churn", argv)
+    if "many-watches" in wanted:
+        argv = ["--quick"] if quick else []
+        if sizes["real_seconds"]:
+            argv += ["--seconds", str(min(float(sizes["real_seconds"]), 8.0))]
+        if sizes["watches"]:
+            argv += ["--watches", str(sizes["watches"])]
+        programs["many-watches"] = ("manywatches", argv)
+    sections: dict[str, dict[str, Any]] = {}
+    for name, (program, argv) in programs.items():
+        raw = out / f"{program}.json"
+        raw.unlink(missing_ok=True)
+        command = [python, str(HERE / f"{program}.py"), *argv, "--out", str(raw)]
+        print(f"{name}: {' '.join(Path(c).name if c == python else c for c in command[1:])}", flush=True)
+        started = time.perf_counter()
+        try:
+            # The program's progress and tables go to this terminal; its raw results are read back from the file.
+            subprocess.run(command, check=True, env=env, timeout=TIMEOUT)
+            sections[name] = {"raw": json.loads(raw.read_text()), "seconds": time.perf_counter() - started}
+            if name == "real-watch":
+                sections[name]["results"] = real_watch_medians(sections[name]["raw"])
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError, ValueError) as exc:
+            sections[name] = {"error": f"{program}.py failed: {exc}"}
+    return sections
+
+
+def real_watch_medians(raw: dict[str, Any]) -> Results:
+    """Each case's medians over the rounds (what the chart draws)."""
+    medians: Results = {}
+    for table in ("results", "informer_sync"):
+        for case, runs in raw.get(table, {}).items():
+            for key in ("cpu_us_per_event", "events_per_s", "sync_s"):
+                values = [run[key] for run in runs if key in run]
+                if values:
+                    medians.setdefault(case, {})[key] = statistics.median(values)
+    return medians
+
+
 # report
 
 
@@ -496,6 +585,73 @@ def generation_markdown(section: dict[str, Any]) -> list[str]:
     return [*lines, *failures(section)]
 
 
+def real_watch_markdown(section: dict[str, Any]) -> list[str]:
+    from realwatch import render, render_sync
+
+    lines = ["### Watch and informer sync on a real kube-apiserver", ""]
+    if "raw" not in section:
+        return [*lines, f"- not measured: {section.get('skipped') or section.get('error')}"]
+    raw = section["raw"]
+    lines += [
+        f"{raw['pods']} realistic pods (bench/podlist.py) in a namespace of kube-apiserver v1.36 "
+        "(kubeclient.testing.ControlPlane, on these same cores), watched from resourceVersion 0 and synced by an "
+        "informer, each case in a fresh process, rounds interleaved (bench/realwatch.py). client-go is "
+        "`clientgo-bench` (client-go v1.36.2, JSON).",
+        "",
+        render(raw["results"], raw["pods"], raw.get("notes", [])),
+        render_sync(raw["informer_sync"], raw["pods"]),
+    ]
+    return lines
+
+
+def churn_markdown(section: dict[str, Any]) -> list[str]:
+    from churn import render
+
+    lines = ["### Sustained churn on a real kube-apiserver", ""]
+    if "raw" not in section:
+        return [*lines, f"- not measured: {section.get('skipped') or section.get('error')}"]
+    return [*lines, "bench/churn.py: " + render(section["raw"])]
+
+
+def many_watches_markdown(section: dict[str, Any]) -> list[str]:
+    from manywatches import render
+
+    lines = ["### Many watches on a real kube-apiserver", ""]
+    if "raw" not in section:
+        return [*lines, f"- not measured: {section.get('skipped') or section.get('error')}"]
+    return [*lines, "bench/manywatches.py: " + render(section["raw"])]
+
+
+def real_markdown(report: dict[str, Any]) -> str:
+    """The real-server tables alone, as the README shows them."""
+    lines: list[str] = []
+    for name, render in REAL_RENDERS:
+        if name in report:
+            lines += ["", *render(report[name])]
+    return "\n".join(lines).strip() + "\n"
+
+
+REAL_RENDERS: list[tuple[str, Callable[[dict[str, Any]], list[str]]]] = [
+    ("real-watch", real_watch_markdown),
+    ("churn", churn_markdown),
+    ("many-watches", many_watches_markdown),
+]
+
+
+def update_readme(report: dict[str, Any]) -> str | None:
+    """Rewrite the README's real-server tables from this run; the reason when it cannot."""
+    text = README.read_text()
+    begin, end = text.find(README_BEGIN), text.find(README_END)
+    if begin < 0 or end < begin:
+        return f"README.md has no {README_BEGIN!r} ... {README_END!r} block"
+    if not any("raw" in report.get(name, {}) for name in REAL_SECTIONS):
+        return "no real-server section was measured"
+    header = f"Measured by `make bench` on {report['machine']}; load average {report['load']} when the run started.\n\n"
+    body = header + real_markdown(report).replace("### ", "#### ")
+    README.write_text(text[: begin + len(README_BEGIN)] + "\n" + body + text[end:])
+    return None
+
+
 def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"Measured on {report['machine']}; load average {report['load']} when the run started. "
@@ -508,9 +664,13 @@ def markdown(report: dict[str, Any]) -> str:
         ("watch", watch_markdown),
         ("informer", informer_markdown),
         ("generation", generation_markdown),
+        *REAL_RENDERS,
     ):
         if name in report:
-            lines += ["", *render(report[name])]
+            section = report[name]
+            lines += ["", *render(section)]
+            if isinstance(section, dict) and section.get("carried_over"):
+                lines.append("\n(From an earlier run: this run did not measure this section.)")
     return "\n".join(lines) + "\n"
 
 
@@ -547,6 +707,9 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", metavar="LIB", help=f"libraries to measure ({OURS} always is)")
     parser.add_argument("--sections", nargs="+", choices=SECTIONS, default=SECTIONS, help="default: all")
     parser.add_argument("--out", type=Path, help="results directory (default bench/results, quick a temp dir)")
+    parser.add_argument("--real-pods", type=int, help="pods of the real-server watch (default 2000, quick 200)")
+    parser.add_argument("--real-seconds", type=float, help="length of the churn (default 20) and many-watches runs")
+    parser.add_argument("--watches", type=int, help="watches of the many-watches section (default 500, quick 150)")
     args = parser.parse_args()
     pods = args.pods or (200 if args.quick else 5000)
     server_pods = args.server_pods or (100 if args.quick else 2000)
@@ -577,17 +740,31 @@ def main() -> None:
                 elif name in ("watch", "informer"):
                     wanted = [s for s in ("watch", "informer") if s in args.sections]
                     report.update(server_sections(cases, wanted, server_pods, runs, workdir))
+                elif name in REAL_SECTIONS:
+                    wanted = [s for s in REAL_SECTIONS if s in args.sections]
+                    sizes = {"real_pods": args.real_pods, "real_seconds": args.real_seconds, "watches": args.watches}
+                    report.update(real_sections(wanted, cases, args.quick, out, sizes))
                 else:
                     report["generation"] = generation_section(args.quick, workdir)
             except Exception as exc:
                 # A bug here must not cost the sections already measured.
                 traceback.print_exc()
-                together = ("watch", "informer") if name in ("watch", "informer") else (name,)
+                together: tuple[str, ...] = (name,)
+                if name in ("watch", "informer"):
+                    together = ("watch", "informer")
+                elif name in REAL_SECTIONS:
+                    together = tuple(REAL_SECTIONS)
                 for failed in together:
                     report.setdefault(failed, {"error": f"{type(exc).__name__}: {exc}"})
     report["seconds"] = time.perf_counter() - started
 
     results_json = out / "results.json"
+    if out == RESULTS and results_json.exists():
+        # Sections this run did not measure stay as the previous run left them, marked.
+        previous = json.loads(results_json.read_text())
+        for name in SECTIONS:
+            if name not in report and isinstance(previous.get(name), dict):
+                report[name] = previous[name] | {"carried_over": True}
     results_json.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     text = markdown(report)
     problem = chart(results_json, out / "results.png", install=cases != [OURS])
@@ -595,6 +772,9 @@ def main() -> None:
         text += f"\nThe chart could not be drawn: {problem}\n"
     (out / "results.md").write_text(text)
     print(text)
+    if out == RESULTS and not args.quick and any(name in args.sections for name in REAL_SECTIONS):
+        problem = update_readme(report)
+        print(f"README.md not updated: {problem}" if problem else "README.md: real-server tables rewritten")
     print(f"results in {out} ({report['seconds']:.0f} s)")
 
 

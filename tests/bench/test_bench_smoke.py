@@ -7,12 +7,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_quick_run_of_ours_writes_every_section(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "kubeclient", "--out", str(tmp_path)],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--quick",
+            "--only",
+            "kubeclient",
+            "--sections",
+            "decode",
+            "watch",
+            "informer",
+            "generation",
+            "--out",
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -25,3 +40,38 @@ def test_quick_run_of_ours_writes_every_section(tmp_path: Path) -> None:
     assert "| **kubeclient** |" in table
     for section in ("watch", "informer", "generation"):
         assert section in table.lower(), section
+
+
+def test_quick_run_of_the_real_server_sections(tmp_path: Path) -> None:
+    """The real-server sections at smoke sizes (one control plane each); skipped without the binaries."""
+    import os
+
+    if not os.environ.get("KUBEBUILDER_ASSETS") and not (ROOT.parent / "shared" / "realcluster").is_dir():
+        pytest.skip("no control-plane binaries")
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "run.py"),
+        "--quick",
+        "--only",
+        "kubeclient",
+        "--out",
+        str(tmp_path),
+    ]
+    command += ["--sections", "real-watch", "churn", "many-watches", "--real-pods", "50", "--real-seconds", "2"]
+    command += ["--watches", "110"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = json.loads((tmp_path / "results.json").read_text())
+    for name in ("real-watch", "churn", "many-watches"):
+        assert "raw" in report[name], (name, report[name])
+    assert {"kubeclient", "kubeclient-asyncio"} <= set(report["real-watch"]["raw"]["results"])
+    churn = report["churn"]["raw"]["results"]
+    for case in ("threads", "asyncio"):
+        assert churn[case]["seen"] == churn[case]["written"] > 0, churn[case]
+    many = report["many-watches"]["raw"]["results"]
+    assert all(r["opened"] == 110 for r in many.values()), many
+    table = (tmp_path / "results.md").read_text()
+    for heading in ("Watch and informer sync on a real", "Sustained churn", "Many watches"):
+        assert heading in table, heading
+    for raw in ("realwatch.json", "churn.json", "manywatches.json"):
+        assert (tmp_path / raw).is_file(), raw

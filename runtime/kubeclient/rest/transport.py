@@ -19,6 +19,7 @@ from kubeclient.rest import aiostream, tlsstream
 __all__ = [
     "DEFAULT_TIMEOUT",
     "LIMITS",
+    "WATCH_HTTP2",
     "WATCH_LIMITS",
     "WatchPool",
     "client_kwargs",
@@ -34,6 +35,14 @@ DEFAULT_TIMEOUT = httpx.Timeout(None, connect=30.0)
 # watch to end, however many informers are running.
 LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 WATCH_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=10)
+# Watches stay on HTTP/1.1 when the client asks for HTTP/2 (docs/performance.md, "Many watches"). An httpcore
+# HTTP/2 connection is read under one lock by whichever stream waits: the reader of an idle watch blocks in the
+# socket read holding it, and another watch's headers or events, though already received, wait for whatever frame
+# comes next (the second watch read by threads, the third by asyncio tasks, hung until timeout on kube-apiserver).
+# httpcore also queues streams past the server's limit (100) on the connection instead of opening another. One
+# HTTP/1.1 connection per watch is what client-go does over HTTP/1.1, and has neither problem. (A switch for
+# bench/manywatches.py, which shows what multiplexed watches do.)
+WATCH_HTTP2 = False
 
 
 def default_user_agent() -> str:
@@ -55,8 +64,8 @@ def client_kwargs(
 ) -> dict[str, Any]:
     """Keyword arguments of httpx.Client (or, `asynchronous`, httpx.AsyncClient) for this Config; `transport`
     replaces the one the Config describes, and the Config's `wrap_transport` wraps whichever is used. `watch` gives
-    the limits of the watch pool; `auth` reuses the credentials of another client (one token cache, one exec
-    plugin run)."""
+    the limits of the watch pool, and HTTP/1.1 whatever `http2` says (WATCH_HTTP2); `auth` reuses the credentials of
+    another client (one token cache, one exec plugin run)."""
     timeout = httpx.Timeout(cfg.timeout, connect=min(cfg.timeout, 30.0)) if cfg.timeout else DEFAULT_TIMEOUT
     kwargs = {
         "base_url": cfg.host,
@@ -65,7 +74,7 @@ def client_kwargs(
         "proxy": cfg.proxy_url,
         "timeout": timeout,
         "headers": {"User-Agent": cfg.user_agent or default_user_agent()},
-        "http2": http2,
+        "http2": http2 and (WATCH_HTTP2 or not watch),
         "limits": WATCH_LIMITS if watch else LIMITS,
         # Kubernetes clients never follow redirects (client-go refuses them for non-GET and rarely sees them).
         "follow_redirects": False,
