@@ -145,7 +145,10 @@ class AsyncRESTClient:
 
     async def _send(self, action: Send) -> httpx.Response:
         request = action.request
-        http = self.watch_pool.get() if request.is_watch and self.watch_pool is not None else self.http
+        # Watches and streamed answers (logs with follow=true) may stay open for minutes: the watch pool's
+        # connections, never the short requests' (nor, with http2=True, a stream of their HTTP/2 connection).
+        long_lived = request.is_watch or action.stream
+        http = self.watch_pool.get() if long_lived and self.watch_pool is not None else self.http
         built = http.build_request(
             request.method,
             request.path,

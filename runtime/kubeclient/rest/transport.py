@@ -79,7 +79,8 @@ def client_kwargs(
         # Kubernetes clients never follow redirects (client-go refuses them for non-GET and rarely sees them).
         "follow_redirects": False,
         # The proxy comes from the kubeconfig only, never from the environment (clientcmd ignores HTTP_PROXY unless
-        # proxy-url is empty — then Go's ProxyFromEnvironment applies, which trust_env reproduces).
+        # proxy-url is empty — then Go's ProxyFromEnvironment applies, which trust_env reproduces for a transport
+        # httpx builds, and _environment_proxy for the ones built here).
         "trust_env": cfg.proxy_url is None,
     }
     wrap = getattr(cfg, "wrap_transport", None)

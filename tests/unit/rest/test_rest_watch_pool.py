@@ -8,6 +8,7 @@ import httpx
 from kubeclient.config import Config
 from kubeclient.rest import AsyncRESTClient, RESTClient
 from kubeclient.rest.transport import LIMITS, WATCH_LIMITS, client_kwargs
+from kubeclient.testing import FakeAPIServer
 
 
 def test_watches_use_http11_and_short_requests_http2_when_asked() -> None:
@@ -42,3 +43,15 @@ def test_asyncio_watch_pool_is_http11_too() -> None:
     import asyncio
 
     assert asyncio.run(_async_pool_versions()) == (True, False)
+
+
+def test_streamed_answers_go_through_the_watch_pool(kube_fake: FakeAPIServer) -> None:
+    # A followed log may stay open for minutes: never on a short request's connection (nor an HTTP/2 stream of it).
+    with RESTClient.for_config(kube_fake.config(), http2=True) as rest:
+        assert rest.watch_pool is not None
+        with rest.get().abs_path("/version").stream() as answer:
+            answer.read()
+        watch_pool = rest.watch_pool.get()._transport._pool  # type: ignore[attr-defined]
+        short_pool = rest.http._transport._pool  # type: ignore[attr-defined]
+        assert len(watch_pool.connections) == 1
+        assert len(short_pool.connections) == 0
