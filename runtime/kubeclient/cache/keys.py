@@ -34,6 +34,25 @@ class ExplicitKey(str):
 
 def meta_namespace_key(obj: Any) -> str:
     """ "ns/name" when the object has a namespace, else "name". A plain `str` is taken as an explicit key."""
+    # The common shapes first, by exact type (an informer keys every object more than once): a wire dict, and a
+    # typed object with typed metadata.
+    cls = type(obj)
+    if cls is dict:
+        metadata = obj.get("metadata")
+        if type(metadata) is dict:
+            name, namespace = metadata.get("name"), metadata.get("namespace")
+            if name and type(name) is str:
+                return f"{namespace}/{name}" if namespace and type(namespace) is str else name
+    elif cls is not str:
+        metadata = getattr(obj, "metadata", None)
+        if metadata is not None and type(metadata) is not dict:
+            name, namespace = getattr(metadata, "name", None), getattr(metadata, "namespace", None)
+            if name and type(name) is str:
+                return f"{namespace}/{name}" if namespace and type(namespace) is str else name
+    return _any_key(obj)
+
+
+def _any_key(obj: Any) -> str:
     if isinstance(obj, str):
         return str(obj)
     metadata = meta.get_metadata(obj)

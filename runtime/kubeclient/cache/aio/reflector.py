@@ -149,7 +149,9 @@ class AsyncReflector:
             # The read timeout is enforced here too, so a half-open connection is noticed whatever the transport.
             read_timeout = self._read_timeouts.get(id(effect.stream))
             try:
-                return await asyncio.wait_for(effect.stream.__anext__(), read_timeout)
+                # asyncio.timeout, not wait_for: wait_for makes a task per call, here one per event.
+                async with asyncio.timeout(read_timeout):
+                    return await effect.stream.__anext__()
             except StopAsyncIteration:
                 return None
         if isinstance(effect, ListCall):
