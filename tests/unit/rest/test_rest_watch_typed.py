@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from kubeapi.core.v1 import Pod
+from kubeapi.core.v1 import Pod, PodList
 from kubeclient.errors import ExpiredError
 from kubeclient.model import own_managed_fields, own_raw_values
 from kubeclient.resource_plan import ModelCodec
@@ -135,3 +135,15 @@ def test_from_json_leaves_no_reference_to_its_input(pod: dict[str, Any]) -> None
     obj = Pod.from_json(data)
     assert sys.getrefcount(data) == refs
     assert obj.to_dict() == pod
+
+
+def test_strings_that_repeat_across_objects_are_shared() -> None:
+    # A cache of many objects would otherwise hold a copy of each per object.
+    pod = {**POD, "metadata": {**POD["metadata"], "namespace": "team-a"}}  # type: ignore[dict-item]
+    first, second = (typed_decoder().feed(line("ADDED", pod))[0].object for _ in range(2))
+    assert first.metadata.namespace is second.metadata.namespace  # type: ignore[union-attr]
+    assert first.kind is second.kind
+    entries = [o.metadata.managed_fields[0] for o in (first, second)]  # type: ignore[union-attr,index]
+    assert entries[0].manager is entries[1].manager and entries[0].operation is entries[1].operation
+    listed = PodList.from_json(json.dumps({"items": [pod, pod]}).encode())
+    assert listed.items[0].metadata.namespace is listed.items[1].metadata.namespace  # type: ignore[union-attr]
