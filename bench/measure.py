@@ -5,8 +5,9 @@ Run as: python measure.py decode CASE DATAFILE RUNS    decode/encode medians of 
         python measure.py import CASE                  time and max RSS of the import a user types
         python measure.py watch CASE KUBECONFIG NAMESPACE RV COUNT
                                                        typed watch throughput (streams.py)
-        python measure.py sync CASE KUBECONFIG NAMESPACE COUNT
-                                                       time and CPU of an informer's sync (streams.py)
+        python measure.py sync CASE KUBECONFIG NAMESPACE COUNT [RESOURCE [held]]
+                                                       time and CPU of an informer's sync (streams.py) of pods
+                                                       or configmaps; with `held`, the memory its cache holds
         python measure.py informer CASE HOW KUBECONFIG NAMESPACE COUNT
                                                        memory of a synced cache; HOW is tracemalloc or rss
 """
@@ -98,8 +99,9 @@ def main() -> None:
     elif what == "sync":
         from streams import informer_sync
 
-        kubeconfig, namespace, count = rest
-        result = informer_sync(case, kubeconfig, namespace, int(count))
+        kubeconfig, namespace, count, *more = rest
+        resource = more[0] if more else "pods"
+        result = informer_sync(case, kubeconfig, namespace, int(count), resource=resource, held=more[1:] == ["held"])
     elif what == "informer":
         from streams import informer_memory
 

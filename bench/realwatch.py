@@ -100,6 +100,22 @@ def fill(cfg: Any, namespace: str, count: int) -> None:
             list(pool.map(one, pods))
 
 
+def fill_configmaps(cfg: Any, namespace: str, count: int) -> None:
+    """`count` small ConfigMaps (labels and two keys of data, as many controllers keep) from 12 threads."""
+    from kubeapi import Clientset
+
+    with Clientset.for_config(dataclasses.replace(cfg, qps=2000.0, burst=4000)) as cs:
+        client = cs.core_v1.config_maps(namespace)
+
+        def one(index: int) -> None:
+            labels = {"app": "bench", "shard": str(index % 10)}
+            data = {"key": f"value-{index}", "config.yaml": "a: 1\nb: two\n" * 3}
+            client.create({"metadata": {"name": f"cm-{index:05d}", "labels": labels}, "data": data})
+
+        with concurrent.futures.ThreadPoolExecutor(12) as pool:
+            list(pool.map(one, range(count)))
+
+
 def run_case(
     what: str,
     case: str,
@@ -110,15 +126,20 @@ def run_case(
     count: int,
     clientgo: Path | None,
     env: Any = None,
+    resource: str = "pods",
+    held: bool = False,
 ) -> dict[str, Any]:
-    """One measurement in a fresh process: `what` is "watch" (from resourceVersion 0) or "sync" (an informer)."""
+    """One measurement in a fresh process: `what` is "watch" (from resourceVersion 0) or "sync" (an informer on
+    `resource`; with `held`, the memory its synced cache holds instead of its time)."""
     if case == "client-go":
         assert clientgo is not None
         rv = ["0", str(count)] if what == "watch" else []
-        command = [str(clientgo), "watch" if what == "watch" else "informer", kubeconfig, namespace, "pods", *rv]
+        command = [str(clientgo), "watch" if what == "watch" else "informer", kubeconfig, namespace, resource, *rv]
+    elif what == "watch":
+        command = [python, str(HERE / "measure.py"), what, case, kubeconfig, namespace, "0", str(count)]
     else:
-        rv = ["0"] if what == "watch" else []
-        command = [python, str(HERE / "measure.py"), what, case, kubeconfig, namespace, *rv, str(count)]
+        more = [resource, "held"] if held else [resource]
+        command = [python, str(HERE / "measure.py"), what, case, kubeconfig, namespace, str(count), *more]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=env)
     if done.returncode != 0:
         return {"error": (done.stderr or done.stdout).strip().splitlines()[-1:]}
@@ -129,6 +150,7 @@ def run_case(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pods", type=int, default=2000)
+    parser.add_argument("--configmaps", type=int, default=20000, help="ConfigMaps for the informer sync (0: none)")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--peers-python", help="an interpreter with lightkube and orjson installed")
@@ -154,13 +176,50 @@ def main() -> None:
     if not clientgo:
         notes.append("client-go left out: ../shared/bench/clientgo-bench.xz is absent")
     results: dict[str, list[dict[str, Any]]] = {case: [] for case in cases}
-    sync_cases = [case for case in ("kubeclient", "kubeclient@baseline", "client-go") if case in cases]
+    sync_cases = [c for c in ("kubeclient", "kubeclient-asyncio", "kubeclient@baseline", "client-go") if c in cases]
     syncs: dict[str, list[dict[str, Any]]] = {case: [] for case in sync_cases}
-    with tempfile.TemporaryDirectory() as tmp, ControlPlane(assets) as plane, plane.namespace("bench") as namespace:
+    cm_syncs: dict[str, list[dict[str, Any]]] = {case: [] for case in sync_cases if "@" not in case}
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        ControlPlane(assets) as plane,
+        plane.namespace("bench") as namespace,
+        plane.namespace("bench-cm") as cm_namespace,
+    ):
         kubeconfig = str(Path(tmp) / "kubeconfig")
         plane.write_kubeconfig(kubeconfig)
         fill(plane.config(), namespace, args.pods)
-        for _ in range(args.rounds):
+        if args.configmaps:
+            fill_configmaps(plane.config(), cm_namespace, args.configmaps)
+        for round_ in range(args.rounds):
+            if args.configmaps:
+                for case, runs in cm_syncs.items():
+                    python = sys.executable if case != "client-go" else ""
+                    runs.append(
+                        run_case(
+                            "sync",
+                            case,
+                            python,
+                            kubeconfig,
+                            cm_namespace,
+                            count=args.configmaps,
+                            clientgo=clientgo,
+                            resource="configmaps",
+                        )
+                    )
+                    if round_ == 0 and case != "client-go":
+                        runs[-1].update(
+                            run_case(
+                                "sync",
+                                case,
+                                python,
+                                kubeconfig,
+                                cm_namespace,
+                                count=args.configmaps,
+                                clientgo=clientgo,
+                                resource="configmaps",
+                                held=True,
+                            )
+                        )
             for case in cases:
                 python = sys.executable if case in OURS else str(peers)
                 if case.endswith("@baseline"):
@@ -177,10 +236,33 @@ def main() -> None:
                             "sync", name, python, kubeconfig, namespace, count=args.pods, clientgo=clientgo, env=env
                         )
                     )
+                    if round_ == 0 and name != "client-go":
+                        syncs[case][-1].update(
+                            run_case(
+                                "sync",
+                                name,
+                                python,
+                                kubeconfig,
+                                namespace,
+                                count=args.pods,
+                                clientgo=clientgo,
+                                env=env,
+                                held=True,
+                            )
+                        )
     print(render(results, args.pods, notes))
     print(render_sync(syncs, args.pods))
+    if args.configmaps:
+        print(render_sync(cm_syncs, args.configmaps, "ConfigMaps"))
     if args.out:
-        raw = {"pods": args.pods, "results": results, "informer_sync": syncs, "notes": notes}
+        raw = {
+            "pods": args.pods,
+            "configmaps": args.configmaps,
+            "results": results,
+            "informer_sync": syncs,
+            "informer_sync_configmaps": cm_syncs,
+            "notes": notes,
+        }
         args.out.write_text(json.dumps(raw, indent=1))
 
 
@@ -208,24 +290,34 @@ def render(results: dict[str, list[dict[str, Any]]], pods: int, notes: list[str]
     return "\n".join(lines)
 
 
-def render_sync(syncs: dict[str, list[dict[str, Any]]], pods: int) -> str:
+def render_sync(syncs: dict[str, list[dict[str, Any]]], count: int, what: str = "pods") -> str:
     def median(case: str, key: str) -> float | None:
         values = [run[key] for run in syncs.get(case, []) if key in run]
         return statistics.median(values) if values else None
 
     ours = median("kubeclient", "sync_s")
+    go_time, go_held = median("client-go", "sync_s"), median("client-go", "held_mb")
     lines = [
-        f"\ninformer sync of {pods} pods (WatchList where the client uses it), real kube-apiserver (median of rounds)",
+        f"\ninformer sync of {count} {what} (WatchList on every side), real kube-apiserver (median of rounds; memory "
+        "held by the synced cache: tracemalloc for ours, the Go heap in use after GC for client-go)",
         "",
-        "| case | sync | CPU | time vs kubeclient |",
-        "|---|---|---|---|",
+        "| case | sync | CPU | memory held | time vs kubeclient | time vs client-go | memory vs client-go |",
+        "|---|---|---|---|---|---|---|",
     ]
     for case, runs in syncs.items():
-        wall, cpu = median(case, "sync_s"), median(case, "cpu_s")
+        wall, cpu, held = median(case, "sync_s"), median(case, "cpu_s"), median(case, "held_mb")
         if wall is None or cpu is None:
-            lines.append(f"| {case} | failed: {runs[-1].get('error') if runs else 'not run'} | | |")
+            lines.append(f"| {case} | failed: {runs[-1].get('error') if runs else 'not run'} | | | | | |")
             continue
-        lines.append(f"| {case} | {wall:.3f} s | {cpu:.3f} s | {wall / ours:.2f}× |" if ours else f"| {case} |")
+        cells = [
+            f"{wall:.3f} s",
+            f"{cpu:.3f} s",
+            f"{held:.1f} MB" if held is not None else "—",
+            f"{wall / ours:.2f}×" if ours else "—",
+            f"{wall / go_time:.2f}×" if go_time else "—",
+            f"{held / go_held:.2f}×" if held is not None and go_held else "—",
+        ]
+        lines.append(f"| {case} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

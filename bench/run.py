@@ -328,8 +328,9 @@ def real_sections(
     python = sys.executable
     programs: dict[str, tuple[str, list[str]]] = {}
     if "real-watch" in wanted:
-        pods = sizes["real_pods"] or (200 if quick else 2000)
-        argv = ["--pods", str(pods), "--rounds", "1" if quick else "2"]
+        pods = sizes["real_pods"] or (200 if quick else 5000)
+        configmaps = 500 if quick else 20000
+        argv = ["--pods", str(pods), "--configmaps", str(configmaps), "--rounds", "1" if quick else "2"]
         only = ["kubeclient", "kubeclient-asyncio", "client-go"]
         if "lightkube" in cases:
             try:
@@ -601,6 +602,8 @@ def real_watch_markdown(section: dict[str, Any]) -> list[str]:
         render(raw["results"], raw["pods"], raw.get("notes", [])),
         render_sync(raw["informer_sync"], raw["pods"]),
     ]
+    if raw.get("informer_sync_configmaps"):
+        lines.append(render_sync(raw["informer_sync_configmaps"], raw["configmaps"], "ConfigMaps"))
     return lines
 
 

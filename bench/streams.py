@@ -305,27 +305,76 @@ def informer_memory(case: str, how: str, kubeconfig: str, namespace: str, count:
 # informer sync time
 
 
-def informer_sync(case: str, kubeconfig: str, namespace: str, count: int) -> dict[str, Any]:
-    """Time and CPU from starting our typed pod informer (WatchList, as client-go's) to its cache synced, as
-    `clientgo-bench informer` measures client-go's; modules are loaded and a connection is made before the clock."""
-    from kubeapi import Clientset
-    from kubeapi.informers import SharedInformerFactory
+RESOURCES = {"pods": "pods", "configmaps": "config_maps"}
+
+
+def informer_sync(
+    case: str, kubeconfig: str, namespace: str, count: int, *, resource: str = "pods", held: bool = False
+) -> dict[str, Any]:
+    """Time and CPU from starting our typed informer on `resource` (WatchList, as client-go's) to its cache synced,
+    as `clientgo-bench informer` measures client-go's; modules are loaded and a connection is made before the
+    clock. `case` is "kubeclient" (threads) or "kubeclient-asyncio". With `held`, the sync is instead traced
+    (tracemalloc, so its time is not reported) and the memory the synced cache holds is given."""
+    import asyncio
+
     from kubeclient.config import load_config
 
-    if case != "kubeclient":
+    if case not in ("kubeclient", "kubeclient-asyncio"):
         raise ValueError(f"no informer case {case!r}")
-    cs = Clientset.for_config(load_config(kubeconfig))
-    cs.core_v1.pods(namespace).list(limit=1)
-    factory = SharedInformerFactory(cs, namespace=namespace)
-    pods = factory.core_v1.pods()
-    pods.informer()
-    wall, cpu = time.perf_counter(), time.process_time()
-    factory.start()
-    synced = all(factory.wait_for_cache_sync(timeout=600, poll=0.001).values())
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    held = len(pods.lister().list())
-    factory.shutdown()
-    cs.close()
-    if not synced or held != count:
-        raise RuntimeError(f"the informer synced {held} of {count} pods")
-    return {"objects": held, "sync_s": wall, "cpu_s": cpu}
+    attr = RESOURCES[resource]
+    cfg = load_config(kubeconfig)
+    clock: dict[str, Any] = {}
+
+    def begin() -> None:
+        gc.collect()
+        if held:
+            tracemalloc.start()
+            clock["base"] = tracemalloc.get_traced_memory()[0]
+        clock["wall"], clock["cpu"] = time.perf_counter(), time.process_time()
+
+    def end(objects: int, synced: bool) -> dict[str, Any]:
+        wall, cpu = time.perf_counter() - clock["wall"], time.process_time() - clock["cpu"]
+        if not synced or objects != count:
+            raise RuntimeError(f"the informer synced {objects} of {count} {resource}")
+        if held:
+            gc.collect()
+            grown = tracemalloc.get_traced_memory()[0] - clock["base"]
+            tracemalloc.stop()
+            return {"objects": objects, "held_mb": grown / 1e6}
+        return {"objects": objects, "sync_s": wall, "cpu_s": cpu}
+
+    if case == "kubeclient":
+        from kubeapi import Clientset
+        from kubeapi.informers import SharedInformerFactory
+
+        cs = Clientset.for_config(cfg)
+        getattr(cs.core_v1, attr)(namespace).list(limit=1)
+        factory = SharedInformerFactory(cs, namespace=namespace)
+        informer = getattr(factory.core_v1, attr)()
+        informer.informer()
+        begin()
+        factory.start()
+        synced = all(factory.wait_for_cache_sync(timeout=600, poll=0.001).values())
+        result = end(len(informer.lister().list()), synced)
+        factory.shutdown()
+        cs.close()
+        return result
+
+    async def run() -> dict[str, Any]:
+        from kubeapi import AsyncClientset
+        from kubeapi.informers import AsyncSharedInformerFactory
+
+        acs = AsyncClientset.for_config(cfg)
+        await getattr(acs.core_v1, attr)(namespace).list(limit=1)
+        factory = AsyncSharedInformerFactory(acs, namespace=namespace)
+        informer = getattr(factory.core_v1, attr)()
+        informer.informer()
+        begin()
+        factory.start()
+        synced = all((await factory.wait_for_cache_sync(timeout=600, poll=0.001)).values())
+        result = end(len(informer.lister().list()), synced)
+        await factory.shutdown()
+        await acs.aclose()
+        return result
+
+    return asyncio.run(run())
