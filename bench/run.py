@@ -179,6 +179,20 @@ def decode_section(cases: list[str], pods: int, runs: int, workdir: Path) -> dic
             row.update(median_of(runs, "import", case, case=case, bytecode=bytecode))
 
     measure_each([*cases, OURS_NEWER], section, measure, "decode")
+    # The same measures on a list made independently (otherlist.py: a cluster's mix of pods, managedFields a
+    # fifth of the bytes), for ours, the floors and lightkube: no lead that only holds on one list's proportions.
+    from otherlist import pod_list_bytes as other_list_bytes
+
+    other = other_list_bytes(pods)
+    data_file.write_bytes(other)
+    section["other"] = {"pods": pods, "bytes": len(other)}
+
+    def measure_other(case: str, row: dict[str, Any]) -> None:
+        row.update(run_case("decode", case, str(data_file), str(runs), case=case))
+        row.update(run_case("memory", case, str(data_file), case=case))
+
+    others = [case for case in cases if case in (OURS, "lightkube", *FLOORS)]
+    measure_each(others, section["other"], measure_other, "decode, second list")
     try:
         # What a bare interpreter weighs, to read the import RSS column against.
         section["bare_rss_mb"] = median_of(runs, "import", "python", case=OURS, bytecode=bytecode)["import_rss_mb"]
@@ -491,7 +505,34 @@ def decode_markdown(section: dict[str, Any]) -> list[str]:
     ]
     if "bare_rss_mb" in section:
         lines.append(f"\nA bare interpreter's RSS is {section['bare_rss_mb']:.0f} MB.")
-    return [*lines, *failures(section)]
+    return [*lines, *failures(section), *other_list_markdown(section.get("other"))]
+
+
+def other_list_markdown(section: dict[str, Any] | None) -> list[str]:
+    if not section or not section.get("results"):
+        return []
+    results: Results = section["results"]
+    ours = results.get(OURS)
+    rows = [
+        [
+            f"**{case}**" if case == OURS else case,
+            cell(r, "decode_s", "{:.3f} s"),
+            cell(r, "encode_s", "{:.3f} s"),
+            cell(r, "held_mb", "{:.0f} MB"),
+            "" if case == OURS else versus(ours, r, "decode_s", ratio),
+            "" if case == OURS else versus(ours, r, "encode_s", ratio),
+            "" if case == OURS else versus(ours, r, "held_mb", mem_ratio),
+        ]
+        for case, r in ordered(results)
+    ]
+    return [
+        "",
+        f"The same measures on a second list, made independently (bench/otherlist.py: {section['pods']} pods of a "
+        f"whole cluster's mix, {section['bytes'] / 1e6:.0f} MB, managedFields about a fifth of the bytes):",
+        "",
+        *table(["library", "decode", "encode", "memory held", "ours vs it: decode", "encode", "memory"], rows),
+        *failures(section),
+    ]
 
 
 def watch_markdown(section: dict[str, Any]) -> list[str]:

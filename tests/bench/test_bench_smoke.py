@@ -40,6 +40,8 @@ def test_quick_run_of_ours_writes_every_section(tmp_path: Path) -> None:
     assert "| **kubeclient** |" in table
     for section in ("watch", "informer", "generation"):
         assert section in table.lower(), section
+    assert "kubeclient" in report["decode"]["other"]["results"]
+    assert "second list" in table
 
 
 def test_quick_run_of_the_real_server_sections(tmp_path: Path) -> None:
