@@ -21,8 +21,6 @@ from typing import Any
 import httpcore
 import httpx
 
-from kubeclient.rest.tlsstream import errors_as
-
 __all__ = ["AsyncioBackend", "AsyncioStream", "install"]
 
 HIGH_WATER = 4 * 1024 * 1024  # stop reading the socket while this much is unread
@@ -237,3 +235,20 @@ def _on_asyncio() -> bool:
     except RuntimeError:  # trio, or no loop: httpcore's own backend
         return False
     return True
+
+
+class errors_as:
+    """Socket, TLS and timeout errors as httpcore's, which httpx maps to its own (as httpcore's streams do)."""
+
+    def __init__(self, timeout: type[Exception], error: type[Exception]) -> None:
+        self._timeout = timeout
+        self._error = error
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        if isinstance(exc, TimeoutError):
+            raise self._timeout(str(exc) or "timed out") from exc
+        if isinstance(exc, OSError):  # ssl.SSLError included
+            raise self._error(str(exc)) from exc

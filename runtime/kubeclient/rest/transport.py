@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from kubeclient._version import __version__
-from kubeclient.rest import aiostream, tlsstream
+from kubeclient.rest import aiostream
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -98,16 +98,14 @@ def client_kwargs(
 
 def _config_transport(cfg: Any, kwargs: dict[str, Any], asynchronous: bool) -> Any:
     """The transport httpx would build from these settings, made here so that `wrap_transport` can wrap it and so
-    that its connections read in large blocks (tlsstream.py, aiostream.py)."""
+    that asyncio connections are made on asyncio's own streams (aiostream.py)."""
     proxy = kwargs["proxy"] if kwargs["proxy"] is not None else _environment_proxy(cfg.host)
     common = {"verify": kwargs["verify"], "http2": kwargs["http2"], "limits": kwargs["limits"], "proxy": proxy}
     if asynchronous:
         async_transport = httpx.AsyncHTTPTransport(**common)
         aiostream.install(async_transport)
         return async_transport
-    transport = httpx.HTTPTransport(**common)
-    tlsstream.install(transport)
-    return transport
+    return httpx.HTTPTransport(**common)
 
 
 def _environment_proxy(host: str) -> str | None:

@@ -1,6 +1,6 @@
-"""Connections that read in large blocks (TLS over memory buffers for sync clients, asyncio streams for asyncio
-ones): installed where they can be, bodies intact, verification on, timeouts,
-and an abrupt end of the connection still an error."""
+"""The transports built from a Config: asyncio clients on asyncio's own streams (aiostream.py), sync ones on
+httpcore's; bodies intact both ways over TLS, verification on, timeouts, and an abrupt end of the connection still
+an error."""
 
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ import trustme
 from kubeclient.config import Config
 from kubeclient.errors import TransportError
 from kubeclient.rest import AsyncRESTClient, RESTClient
-from kubeclient.rest.aiostream import AsyncioStream
-from kubeclient.rest.tlsstream import BlockTLSBackend, BlockTLSStream
+from kubeclient.rest.aiostream import AsyncioBackend, AsyncioStream
 
 BIG = bytes(range(256)) * 12_000  # 3 MB: many TLS records and many socket reads
 
@@ -68,22 +67,6 @@ def tls_server() -> Iterator[tuple[str, trustme.CA]]:
     httpd.server_close()
 
 
-def _network_stream_type(client: RESTClient) -> type:
-    with client.http.stream("GET", "/small") as response:
-        response.read()
-        return type(response.extensions["network_stream"])
-
-
-def test_sync_clients_read_tls_in_blocks(tls_server: tuple[str, trustme.CA]) -> None:
-    url, ca = tls_server
-    client = RESTClient.for_config(Config(host=url, ca_data=ca.cert_pem.bytes()))
-    assert _network_stream_type(client) is BlockTLSStream
-    watch_http = client.watch_pool.get()  # type: ignore[union-attr]
-    pool = watch_http._transport._pool  # type: ignore[attr-defined]
-    assert isinstance(pool._network_backend, BlockTLSBackend)
-    client.close()
-
-
 def test_bodies_arrive_whole_both_ways(tls_server: tuple[str, trustme.CA]) -> None:
     url, ca = tls_server
     client = RESTClient.for_config(Config(host=url, ca_data=ca.cert_pem.bytes()))
@@ -113,10 +96,15 @@ def test_a_connection_that_dies_mid_body_is_an_error(tls_server: tuple[str, trus
 
 def test_not_under_a_proxy(tls_server: tuple[str, trustme.CA]) -> None:
     url, ca = tls_server
-    client = RESTClient.for_config(Config(host=url, ca_data=ca.cert_pem.bytes(), proxy_url="http://127.0.0.1:9"))
-    pool = client.http._transport._pool  # type: ignore[attr-defined]
-    assert not isinstance(pool._network_backend, BlockTLSBackend)
-    client.close()
+
+    async def main() -> None:
+        cfg = Config(host=url, ca_data=ca.cert_pem.bytes(), proxy_url="http://127.0.0.1:9")
+        client = AsyncRESTClient.for_config(cfg)
+        pool = client.http._transport._pool  # type: ignore[attr-defined]
+        assert not isinstance(pool._network_backend, AsyncioBackend)
+        await client.aclose()
+
+    asyncio.run(main())
 
 
 # The asyncio transport: asyncio's own streams (aiostream.py) under the same server.
