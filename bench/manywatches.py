@@ -384,15 +384,9 @@ def main() -> None:
         child(args)
         return
 
-    from realwatch import control_plane_assets
+    from realwatch import report_on_control_plane
 
-    assets = control_plane_assets()
-    if assets is None:
-        sys.exit("no control-plane binaries: set KUBEBUILDER_ASSETS or provide ../shared/realcluster")
-    report = measure(args, assets)
-    print(render(report))
-    if args.out:
-        args.out.write_text(json.dumps(report, indent=1) + "\n")
+    report_on_control_plane(args, measure, render)
 
 
 if __name__ == "__main__":

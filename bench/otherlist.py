@@ -12,12 +12,9 @@ to 15 KB (8 KB median). The same seed gives the same bytes.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
-import sys
 import uuid
-from pathlib import Path
 from typing import Any
 
 KINDS = ("Job", "DaemonSet", "StatefulSet", "ReplicaSet")
@@ -317,16 +314,9 @@ def pod_list_bytes(count: int = 5000, seed: int = 7) -> bytes:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--count", type=int, default=5000)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args()
-    data = pod_list_bytes(args.count, args.seed)
-    if args.out:
-        args.out.write_bytes(data)
-    else:
-        sys.stdout.buffer.write(data)
+    from podlist import main as write_list
+
+    write_list(pod_list_bytes, seed=7, doc=__doc__)
 
 
 if __name__ == "__main__":

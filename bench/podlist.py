@@ -13,6 +13,7 @@ import json
 import random
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -272,13 +273,14 @@ def pod_list_bytes(count: int = 5000, seed: int = 1) -> bytes:
     return json.dumps(make_pod_list(count, seed), separators=(",", ":")).encode()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(make: Callable[[int, int], bytes] = pod_list_bytes, seed: int = 1, doc: str | None = __doc__) -> None:
+    """Write a list (this module's, or `make`'s for another generator) to --out or standard output."""
+    parser = argparse.ArgumentParser(description=doc)
     parser.add_argument("--count", type=int, default=5000)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=seed)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    data = pod_list_bytes(args.count, args.seed)
+    data = make(args.count, args.seed)
     if args.out:
         args.out.write_bytes(data)
     else:

@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,22 @@ def control_plane_assets() -> str | None:
         return None
     kubectl = Path(sys.executable).parent / "kubectl"
     return str(unpack_assets(source, CACHE / "envtest", kubectl=str(kubectl) if kubectl.exists() else None))
+
+
+def report_on_control_plane(
+    args: argparse.Namespace,
+    measure: Callable[[argparse.Namespace, str], dict[str, Any]],
+    render: Callable[[dict[str, Any]], str],
+) -> None:
+    """What churn.py and manywatches.py do once their options are read: measure on a control plane started from
+    the unpacked binaries, print the table, and keep the raw report in `args.out` when given."""
+    assets = control_plane_assets()
+    if assets is None:
+        sys.exit("no control-plane binaries: set KUBEBUILDER_ASSETS or provide ../shared/realcluster")
+    report = measure(args, assets)
+    print(render(report))
+    if args.out:
+        args.out.write_text(json.dumps(report, indent=1) + "\n")
 
 
 def clientgo_binary(given: str | None) -> Path | None:
@@ -147,6 +164,27 @@ def run_case(
     return result
 
 
+def sync_round(
+    case: str,
+    python: str,
+    kubeconfig: str,
+    namespace: str,
+    *,
+    count: int,
+    clientgo: Path | None,
+    env: Any = None,
+    resource: str = "pods",
+    with_memory: bool = False,
+) -> dict[str, Any]:
+    """An informer's sync time in a fresh process; `with_memory`, also the memory its synced cache holds, traced in a
+    process of its own (tracemalloc slows what it traces). client-go reports both in one run."""
+    kwargs: dict[str, Any] = {"count": count, "clientgo": clientgo, "env": env, "resource": resource}
+    result = run_case("sync", case, python, kubeconfig, namespace, **kwargs)
+    if with_memory and case != "client-go":
+        result.update(run_case("sync", case, python, kubeconfig, namespace, held=True, **kwargs))
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pods", type=int, default=2000)
@@ -195,8 +233,7 @@ def main() -> None:
                 for case, runs in cm_syncs.items():
                     python = sys.executable if case != "client-go" else ""
                     runs.append(
-                        run_case(
-                            "sync",
+                        sync_round(
                             case,
                             python,
                             kubeconfig,
@@ -204,22 +241,9 @@ def main() -> None:
                             count=args.configmaps,
                             clientgo=clientgo,
                             resource="configmaps",
+                            with_memory=round_ == 0,
                         )
                     )
-                    if round_ == 0 and case != "client-go":
-                        runs[-1].update(
-                            run_case(
-                                "sync",
-                                case,
-                                python,
-                                kubeconfig,
-                                cm_namespace,
-                                count=args.configmaps,
-                                clientgo=clientgo,
-                                resource="configmaps",
-                                held=True,
-                            )
-                        )
             for case in cases:
                 python = sys.executable if case in OURS else str(peers)
                 if case.endswith("@baseline"):
@@ -232,24 +256,17 @@ def main() -> None:
                 )
                 if case in syncs:
                     syncs[case].append(
-                        run_case(
-                            "sync", name, python, kubeconfig, namespace, count=args.pods, clientgo=clientgo, env=env
+                        sync_round(
+                            name,
+                            python,
+                            kubeconfig,
+                            namespace,
+                            count=args.pods,
+                            clientgo=clientgo,
+                            env=env,
+                            with_memory=round_ == 0,
                         )
                     )
-                    if round_ == 0 and name != "client-go":
-                        syncs[case][-1].update(
-                            run_case(
-                                "sync",
-                                name,
-                                python,
-                                kubeconfig,
-                                namespace,
-                                count=args.pods,
-                                clientgo=clientgo,
-                                env=env,
-                                held=True,
-                            )
-                        )
     print(render(results, args.pods, notes))
     print(render_sync(syncs, args.pods))
     if args.configmaps:

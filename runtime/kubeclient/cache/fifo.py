@@ -166,15 +166,9 @@ class RealFIFO:
 
     def pop(self, process: PopProcessFunc, timeout: float | None = None) -> Deltas | None:
         """Process the oldest delta as `process([delta], is_in_initial_list)`; see the module docstring."""
-        deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
-            while not self._items:
-                if self._closed:
-                    raise FIFOClosedError()
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    return None
-                self._cond.wait(remaining)
+            if not self._wait_for_items_locked(timeout):
+                return None
             delta = self._items.popleft()
             is_in_initial_list = not self._has_synced_locked()
         deltas = [delta]
@@ -191,15 +185,9 @@ class RealFIFO:
         self, process: PopProcessFunc, timeout: float | None = None, *, batch_size: int = BATCH_SIZE
     ) -> Deltas | None:
         """Process the oldest deltas together as `process(deltas, is_in_initial_list)`; see the module docstring."""
-        deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
-            while not self._items:
-                if self._closed:
-                    raise FIFOClosedError()
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    return None
-                self._cond.wait(remaining)
+            if not self._wait_for_items_locked(timeout):
+                return None
             is_in_initial_list = not self._has_synced_locked()
             limit = min(batch_size, len(self._items))
             if self._initial_population_count > 0:
@@ -231,6 +219,18 @@ class RealFIFO:
                 if self._initial_population_count > 0:
                     self._initial_population_count = max(0, self._initial_population_count - len(deltas))
         return deltas
+
+    def _wait_for_items_locked(self, timeout: float | None) -> bool:
+        """Block while empty: True once there is a delta, False after `timeout`; FIFOClosedError once closed."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._items:
+            if self._closed:
+                raise FIFOClosedError()
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                return False
+            self._cond.wait(remaining)
+        return True
 
     # -- state ---------------------------------------------------------------------------------------------------
 

@@ -126,17 +126,24 @@ def _truncated(response: httpx.Response) -> httpx.RemoteProtocolError:
     )
 
 
-def take_over(response: httpx.Response) -> Iterator[bytes] | None:
-    """The payload of a chunked HTTP/1.1 response, read off its socket in large blocks; None when the body is not
-    one this can read (then read it through httpx)."""
+def _takeable(response: httpx.Response, pool_stream: type[Any]) -> tuple[Any, bytes] | None:
+    """httpcore's connection under a chunked HTTP/1.1 response and the body bytes h11 already holds, or None."""
     if not _chunked(response):
         return None
-    connection = _connection(response, httpcore._sync.connection_pool.PoolByteStream)
+    connection = _connection(response, pool_stream)
     if connection is None:
         return None
     leading = _leading(connection)
-    if leading is None:
+    return None if leading is None else (connection, leading)
+
+
+def take_over(response: httpx.Response) -> Iterator[bytes] | None:
+    """The payload of a chunked HTTP/1.1 response, read off its socket in large blocks; None when the body is not
+    one this can read (then read it through httpx)."""
+    taken = _takeable(response, httpcore._sync.connection_pool.PoolByteStream)
+    if taken is None:
         return None
+    connection, leading = taken
     network = connection._network_stream
     # A socket of its own (TCP or TLS) is read directly; TLS inside a proxy's TLS only through httpcore's stream.
     sock = network.get_extra_info("socket") if type(network).__name__ == "SyncStream" else None
@@ -169,14 +176,10 @@ def _read_sync(
 
 def take_over_async(response: httpx.Response) -> AsyncIterator[bytes] | None:
     """`take_over` for an asyncio response: reads through httpcore's network stream, skipping h11."""
-    if not _chunked(response):
+    taken = _takeable(response, httpcore._async.connection_pool.PoolByteStream)
+    if taken is None:
         return None
-    connection = _connection(response, httpcore._async.connection_pool.PoolByteStream)
-    if connection is None:
-        return None
-    leading = _leading(connection)
-    if leading is None:
-        return None
+    connection, leading = taken
     return _read_async(response, connection._network_stream, leading, _read_timeout(response))
 
 
