@@ -83,12 +83,13 @@ def unpack_assets(source: str | os.PathLike[str], cache: str | os.PathLike[str],
                 raise ControlPlaneError(f"cannot unpack {path}: {err}") from None
         os.chmod(out.name, 0o755)  # noqa: S103 - an executable the tests run, in a cache of our own
         os.replace(out.name, final)
-    if kubectl and Path(kubectl).is_file() and not (target / "kubectl").exists():
-        link = target / "kubectl"
-        try:
-            link.symlink_to(Path(kubectl).resolve())
-        except FileExistsError:
-            pass
+    link = target / "kubectl"
+    # exists() is False for a link whose environment was deleted since: that one is replaced, not kept dangling.
+    if kubectl and Path(kubectl).is_file() and not link.exists():
+        fresh = target / f".kubectl.{os.getpid()}"
+        fresh.unlink(missing_ok=True)
+        fresh.symlink_to(Path(kubectl).resolve())
+        os.replace(fresh, link)  # atomic: concurrent test workers each leave a working link
     return target
 
 
