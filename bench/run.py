@@ -343,7 +343,7 @@ def real_sections(
     programs: dict[str, tuple[str, list[str]]] = {}
     if "real-watch" in wanted:
         pods = sizes["real_pods"] or (200 if quick else 5000)
-        configmaps = 500 if quick else 20000
+        configmaps = 100 if quick else 20000
         argv = ["--pods", str(pods), "--configmaps", str(configmaps), "--rounds", "1" if quick else "2"]
         only = ["kubeclient", "kubeclient-asyncio", "client-go"]
         if "lightkube" in cases:

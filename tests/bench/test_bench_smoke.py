@@ -44,6 +44,7 @@ def test_quick_run_of_ours_writes_every_section(tmp_path: Path) -> None:
     assert "second list" in table
 
 
+@pytest.mark.timeout(480)  # three control planes, one per section, beside five other test workers on two cores
 def test_quick_run_of_the_real_server_sections(tmp_path: Path) -> None:
     """The real-server sections at smoke sizes (one control plane each); skipped without the binaries."""
     import os
