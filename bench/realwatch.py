@@ -11,8 +11,12 @@ first event). The real server spends far less per event than our Python fake ser
 client shows. Cases run interleaved, round after round, and the table gives each one's median and its ratio to ours:
 the machine is shared and absolute figures move, ratios taken in the same run much less.
 
-client-go is `clientgo-bench watch` (../shared/bench/clientgo-bench.xz, unpacked into ~/.cache/kubeclient), left out
-with a note when absent; the peers (lightkube) run in --peers-python when given, else in
+client-go is `clientgo-bench` (../shared/bench/clientgo-bench.xz, unpacked into ~/.cache/kubeclient), left out
+with a note when absent, in two rows. `client-go` is client-go as it comes: v1.36's generated clients for built-in
+types prefer protobuf when the config names no content type (gentype.PrefersProtobuf; the requests say
+`Accept: application/vnd.kubernetes.protobuf,application/json`), so that row is protobuf. `client-go-json` is the
+same program through jsonproxy.py, which rewrites Accept to application/json: client-go on the wire format
+kubeclient speaks; the peers (lightkube) run in --peers-python when given, else in
 bench/.venv-peers when it exists.
 """
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
 import dataclasses
 import json
 import lzma
@@ -39,6 +44,13 @@ SHARED = ROOT.parent / "shared"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kubeclient"
 OURS = ("kubeclient", "kubeclient-asyncio")
 PEERS = ("lightkube",)  # the json/orjson floors of streams.py read a token kubeconfig; the plane's uses certificates
+CLIENTGO = ("client-go", "client-go-json")  # its default (protobuf), and JSON through jsonproxy.py
+LABELS = {
+    "client-go": "client-go (protobuf: its default)",
+    "client-go-json": "client-go (JSON)",
+    "kubernetes": "kubernetes (official)",
+}
+SYNC_PEERS = ("lightkube", "kubernetes")  # no informer: their users' list loop (streams.LIST_LOOPS)
 
 sys.path.insert(0, str(HERE))
 
@@ -148,7 +160,7 @@ def run_case(
 ) -> dict[str, Any]:
     """One measurement in a fresh process: `what` is "watch" (from resourceVersion 0) or "sync" (an informer on
     `resource`; with `held`, the memory its synced cache holds instead of its time)."""
-    if case == "client-go":
+    if case in CLIENTGO:
         assert clientgo is not None
         rv = ["0", str(count)] if what == "watch" else []
         command = [str(clientgo), "watch" if what == "watch" else "informer", kubeconfig, namespace, resource, *rv]
@@ -180,9 +192,18 @@ def sync_round(
     process of its own (tracemalloc slows what it traces). client-go reports both in one run."""
     kwargs: dict[str, Any] = {"count": count, "clientgo": clientgo, "env": env, "resource": resource}
     result = run_case("sync", case, python, kubeconfig, namespace, **kwargs)
-    if with_memory and case != "client-go":
+    if with_memory and case not in CLIENTGO:
         result.update(run_case("sync", case, python, kubeconfig, namespace, held=True, **kwargs))
     return result
+
+
+def interpreter(case: str, peers: str | None, baseline: str | None) -> tuple[str, str, dict[str, str] | None]:
+    """The Python a case runs in, its name there, and its environment (None: this one's)."""
+    name = case.removesuffix("@baseline")
+    if name != case:
+        # The baseline imports its own checkout: nothing of ours on its path.
+        return str(baseline), name, {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return (str(peers) if case in PEERS + SYNC_PEERS else sys.executable), name, None
 
 
 def main() -> None:
@@ -197,6 +218,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="write the raw results here as JSON")
     args = parser.parse_args()
 
+    from jsonproxy import json_proxy
     from kubeclient.testing import ControlPlane
 
     assets = control_plane_assets()
@@ -205,7 +227,7 @@ def main() -> None:
     peers = args.peers_python or (str(HERE / ".venv-peers/bin/python") if (HERE / ".venv-peers").exists() else None)
     clientgo = clientgo_binary(args.clientgo)
     baseline = [f"{case}@baseline" for case in OURS] if args.baseline_python else []
-    cases = list(OURS) + baseline + (list(PEERS) if peers else []) + (["client-go"] if clientgo else [])
+    cases = list(OURS) + baseline + (list(PEERS) if peers else []) + (list(CLIENTGO) if clientgo else [])
     if args.only:
         cases = [case for case in cases if case in args.only]
     notes = []
@@ -214,29 +236,35 @@ def main() -> None:
     if not clientgo:
         notes.append("client-go left out: ../shared/bench/clientgo-bench.xz is absent")
     results: dict[str, list[dict[str, Any]]] = {case: [] for case in cases}
-    sync_cases = [c for c in ("kubeclient", "kubeclient-asyncio", "kubeclient@baseline", "client-go") if c in cases]
+    sync_peers = [case for case in SYNC_PEERS if peers and (not args.only or case in args.only)]
+    sync_cases = [c for c in ("kubeclient", "kubeclient-asyncio", "kubeclient@baseline") if c in cases] + sync_peers
+    sync_cases += [case for case in CLIENTGO if case in cases]
     syncs: dict[str, list[dict[str, Any]]] = {case: [] for case in sync_cases}
     cm_syncs: dict[str, list[dict[str, Any]]] = {case: [] for case in sync_cases if "@" not in case}
     with (
         tempfile.TemporaryDirectory() as tmp,
+        contextlib.ExitStack() as stack,
         ControlPlane(assets) as plane,
         plane.namespace("bench") as namespace,
         plane.namespace("bench-cm") as cm_namespace,
     ):
         kubeconfig = str(Path(tmp) / "kubeconfig")
         plane.write_kubeconfig(kubeconfig)
+        kubeconfigs = {}
+        if "client-go-json" in cases:
+            kubeconfigs["client-go-json"] = str(stack.enter_context(json_proxy(kubeconfig, Path(tmp) / "json-proxy")))
         fill(plane.config(), namespace, args.pods)
         if args.configmaps:
             fill_configmaps(plane.config(), cm_namespace, args.configmaps)
         for round_ in range(args.rounds):
             if args.configmaps:
                 for case, runs in cm_syncs.items():
-                    python = sys.executable if case != "client-go" else ""
+                    python, _, _ = interpreter(case, peers, args.baseline_python)
                     runs.append(
                         sync_round(
                             case,
                             python,
-                            kubeconfig,
+                            kubeconfigs.get(case, kubeconfig),
                             cm_namespace,
                             count=args.configmaps,
                             clientgo=clientgo,
@@ -245,28 +273,33 @@ def main() -> None:
                         )
                     )
             for case in cases:
-                python = sys.executable if case in OURS else str(peers)
-                if case.endswith("@baseline"):
-                    python = args.baseline_python
-                name = case.removesuffix("@baseline")
-                # The baseline imports its own checkout: nothing of ours on its path.
-                env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} if name != case else None
+                python, name, env = interpreter(case, peers, args.baseline_python)
                 results[case].append(
-                    run_case("watch", name, python, kubeconfig, namespace, count=args.pods, clientgo=clientgo, env=env)
-                )
-                if case in syncs:
-                    syncs[case].append(
-                        sync_round(
-                            name,
-                            python,
-                            kubeconfig,
-                            namespace,
-                            count=args.pods,
-                            clientgo=clientgo,
-                            env=env,
-                            with_memory=round_ == 0,
-                        )
+                    run_case(
+                        "watch",
+                        name,
+                        python,
+                        kubeconfigs.get(case, kubeconfig),
+                        namespace,
+                        count=args.pods,
+                        clientgo=clientgo,
+                        env=env,
                     )
+                )
+            for case, runs in syncs.items():
+                python, name, env = interpreter(case, peers, args.baseline_python)
+                runs.append(
+                    sync_round(
+                        name,
+                        python,
+                        kubeconfigs.get(case, kubeconfig),
+                        namespace,
+                        count=args.pods,
+                        clientgo=clientgo,
+                        env=env,
+                        with_memory=round_ == 0,
+                    )
+                )
     print(render(results, args.pods, notes))
     print(render_sync(syncs, args.pods))
     if args.configmaps:
@@ -299,10 +332,10 @@ def render(results: dict[str, list[dict[str, Any]]], pods: int, notes: list[str]
         cpu = median(case, "cpu_us_per_event")
         rate = median(case, "events_per_s")
         if cpu is None or rate is None:
-            lines.append(f"| {case} | failed: {runs[-1].get('error') if runs else 'not run'} | | |")
+            lines.append(f"| {LABELS.get(case, case)} | failed: {runs[-1].get('error') if runs else 'not run'} | | |")
             continue
         ratio = f"{cpu / ours:.2f}×" if ours else ""
-        lines.append(f"| {case} | {cpu:.1f} | {rate:,.0f} | {ratio} |")
+        lines.append(f"| {LABELS.get(case, case)} | {cpu:.1f} | {rate:,.0f} | {ratio} |")
     lines += [f"\n{note}" for note in notes]
     return "\n".join(lines)
 
@@ -312,29 +345,39 @@ def render_sync(syncs: dict[str, list[dict[str, Any]]], count: int, what: str = 
         values = [run[key] for run in syncs.get(case, []) if key in run]
         return statistics.median(values) if values else None
 
+    def versus(value: float | None, key: str) -> str:
+        """`value` over client-go's on JSON and on protobuf."""
+        ratios = []
+        for go in CLIENTGO[::-1]:
+            base = median(go, key)
+            ratios.append(f"{value / base:.2f}×" if value is not None and base else "—")
+        return " / ".join(ratios)
+
     ours = median("kubeclient", "sync_s")
-    go_time, go_held = median("client-go", "sync_s"), median("client-go", "held_mb")
     lines = [
-        f"\ninformer sync of {count} {what} (WatchList on every side), real kube-apiserver (median of rounds; memory "
-        "held by the synced cache: tracemalloc for ours, the Go heap in use after GC for client-go)",
+        f"\ninformer sync of {count} {what}, real kube-apiserver (median of rounds): WatchList for kubeclient and "
+        "client-go, one LIST into a dict for the clients with no informer; memory held by the synced cache: "
+        "tracemalloc for the Python clients, the Go heap in use after GC for client-go",
         "",
-        "| case | sync | CPU | memory held | time vs kubeclient | time vs client-go | memory vs client-go |",
+        "| case | sync | CPU | memory held | time vs kubeclient | time vs client-go JSON / protobuf | "
+        "memory vs client-go JSON / protobuf |",
         "|---|---|---|---|---|---|---|",
     ]
     for case, runs in syncs.items():
         wall, cpu, held = median(case, "sync_s"), median(case, "cpu_s"), median(case, "held_mb")
+        label = LABELS.get(case, case)
         if wall is None or cpu is None:
-            lines.append(f"| {case} | failed: {runs[-1].get('error') if runs else 'not run'} | | | | | |")
+            lines.append(f"| {label} | failed: {runs[-1].get('error') if runs else 'not run'} | | | | | |")
             continue
         cells = [
             f"{wall:.3f} s",
             f"{cpu:.3f} s",
             f"{held:.1f} MB" if held is not None else "—",
             f"{wall / ours:.2f}×" if ours else "—",
-            f"{wall / go_time:.2f}×" if go_time else "—",
-            f"{held / go_held:.2f}×" if held is not None and go_held else "—",
+            versus(wall, "sync_s"),
+            versus(held, "held_mb"),
         ]
-        lines.append(f"| {case} | " + " | ".join(cells) + " |")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

@@ -17,9 +17,10 @@ each case runs in a fresh interpreter, and each number is the median of several 
 - generation: `kubegen generate` of every built-in group-version beside a naive datamodel-codegen run on core/v1.
 - real-watch, churn, many-watches: against a real kube-apiserver (`kubeclient.testing.ControlPlane`, binaries from
   $KUBEBUILDER_ASSETS or ../shared/realcluster; skipped with a note without them): bench/realwatch.py's watch and
-  informer-sync tables beside lightkube and client-go itself (`clientgo-bench`, from ../shared/bench; left out with
-  a note when absent), bench/churn.py's sustained churn and bench/manywatches.py's many watches. Each runs as its
-  own program; its raw JSON goes to the results directory (realwatch.json, churn.json, manywatches.json).
+  informer-sync tables beside lightkube, the official client's list loop and client-go itself (`clientgo-bench`,
+  from ../shared/bench, on its default protobuf and on JSON through jsonproxy.py; left out with a note when absent),
+  bench/churn.py's sustained churn and bench/manywatches.py's many watches. Each runs as its own program; its raw
+  JSON goes to the results directory (realwatch.json, churn.json, manywatches.json).
 
 The decode section also decodes the same list with fields our models do not know in every pod ("kubeclient, unknown
 fields", cases.with_unknown_fields), read against the clean row. The fake server spends more per event than a fast
@@ -345,11 +346,11 @@ def real_sections(
         pods = sizes["real_pods"] or (200 if quick else 5000)
         configmaps = 100 if quick else 20000
         argv = ["--pods", str(pods), "--configmaps", str(configmaps), "--rounds", "1" if quick else "2"]
-        only = ["kubeclient", "kubeclient-asyncio", "client-go"]
+        only = ["kubeclient", "kubeclient-asyncio", "client-go", "client-go-json"]
         if "lightkube" in cases:
             try:
                 argv += ["--peers-python", interpreter("lightkube")]
-                only.append("lightkube")
+                only += ["lightkube", "kubernetes"]  # the official client: its list loop's sync only
             except CaseFailed as exc:
                 print(f"real-watch: lightkube left out: {exc}", flush=True)
         programs["real-watch"] = ("realwatch", [*argv, "--only", *only])
@@ -638,7 +639,8 @@ def real_watch_markdown(section: dict[str, Any]) -> list[str]:
         f"{raw['pods']} realistic pods (bench/podlist.py) in a namespace of kube-apiserver v1.36 "
         "(kubeclient.testing.ControlPlane, on these same cores), watched from resourceVersion 0 and synced by an "
         "informer, each case in a fresh process, rounds interleaved (bench/realwatch.py). client-go is "
-        "`clientgo-bench` (client-go v1.36.2, JSON).",
+        "`clientgo-bench` (client-go v1.36.2) twice: as it comes, which for built-in types is protobuf, and on JSON "
+        "through bench/jsonproxy.py, which rewrites its Accept header.",
         "",
         render(raw["results"], raw["pods"], raw.get("notes", [])),
         render_sync(raw["informer_sync"], raw["pods"]),

@@ -305,6 +305,47 @@ def informer_memory(case: str, how: str, kubeconfig: str, namespace: str, count:
 # informer sync time
 
 
+ListOnce = Callable[[int | None], list[tuple[str, Any]]]
+
+
+def _list_lightkube(kubeconfig: str, namespace: str, resource: str) -> ListOnce:
+    from lightkube import Client, KubeConfig
+    from lightkube.resources.core_v1 import ConfigMap, Pod
+
+    client = Client(config=KubeConfig.from_file(kubeconfig))
+    kind = {"pods": Pod, "configmaps": ConfigMap}[resource]
+
+    def list_once(limit: int | None) -> list[tuple[str, Any]]:
+        if limit:  # chunk_size pages on through the whole list as it is iterated: stop after the first page
+            first = client.list(kind, namespace=namespace, chunk_size=limit)
+            return [(o.metadata.name, o) for _, o in zip(range(limit), first, strict=False)]
+        return [(o.metadata.name, o) for o in client.list(kind, namespace=namespace)]
+
+    return list_once
+
+
+def _list_kubernetes(kubeconfig: str, namespace: str, resource: str) -> ListOnce:
+    from kubernetes import client, config
+
+    config.load_kube_config(config_file=kubeconfig)
+    v1 = client.CoreV1Api()
+    call = {"pods": v1.list_namespaced_pod, "configmaps": v1.list_namespaced_config_map}[resource]
+
+    def list_once(limit: int | None) -> list[tuple[str, Any]]:
+        answer = call(namespace, limit=limit) if limit else call(namespace)
+        return [(o.metadata.name, o) for o in answer.items]
+
+    return list_once
+
+
+# What a user of a client with no informer writes: one LIST into a dict keyed namespace/name, then a watch from the
+# list's resourceVersion. The cache is synced once the list is stored, so the watch is not part of the sync.
+LIST_LOOPS: dict[str, Callable[[str, str, str], ListOnce]] = {
+    "lightkube": _list_lightkube,
+    "kubernetes": _list_kubernetes,
+}
+
+
 RESOURCES = {"pods": "pods", "configmaps": "config_maps"}
 
 
@@ -313,16 +354,13 @@ def informer_sync(
 ) -> dict[str, Any]:
     """Time and CPU from starting our typed informer on `resource` (WatchList, as client-go's) to its cache synced,
     as `clientgo-bench informer` measures client-go's; modules are loaded and a connection is made before the
-    clock. `case` is "kubeclient" (threads) or "kubeclient-asyncio". With `held`, the sync is instead traced
-    (tracemalloc, so its time is not reported) and the memory the synced cache holds is given."""
+    clock. `case` is "kubeclient" (threads), "kubeclient-asyncio", or a peer's list loop (LIST_LOOPS). With
+    `held`, the sync is instead traced (tracemalloc, so its time is not reported) and the memory the synced cache
+    holds is given."""
     import asyncio
 
-    from kubeclient.config import load_config
-
-    if case not in ("kubeclient", "kubeclient-asyncio"):
+    if case not in ("kubeclient", "kubeclient-asyncio", *LIST_LOOPS):
         raise ValueError(f"no informer case {case!r}")
-    attr = RESOURCES[resource]
-    cfg = load_config(kubeconfig)
     clock: dict[str, Any] = {}
 
     def begin() -> None:
@@ -343,6 +381,17 @@ def informer_sync(
             return {"objects": objects, "held_mb": grown / 1e6}
         return {"objects": objects, "sync_s": wall, "cpu_s": cpu}
 
+    if case in LIST_LOOPS:
+        list_once = LIST_LOOPS[case](kubeconfig, namespace, resource)
+        list_once(1)  # warm: modules, models and the connection, as for ours
+        begin()
+        store = {f"{namespace}/{name}": obj for name, obj in list_once(None)}
+        return end(len(store), True)
+
+    from kubeclient.config import load_config
+
+    attr = RESOURCES[resource]
+    cfg = load_config(kubeconfig)
     if case == "kubeclient":
         from kubeapi import Clientset
         from kubeapi.informers import SharedInformerFactory
