@@ -11,13 +11,17 @@ first event). The real server spends far less per event than our Python fake ser
 client shows. Cases run interleaved, round after round, and the table gives each one's median and its ratio to ours:
 the machine is shared and absolute figures move, ratios taken in the same run much less.
 
+The informer-sync tables (the pods, and `--configmaps` small ConfigMaps in another namespace) time our informers'
+WatchList sync and the memory the synced cache holds; beside them the list loop of the clients with no informer
+(lightkube, the official client: one LIST into a dict), and `json-floor`, the same WatchList read off a TLS socket
+and never decoded, which is how fast this server sends JSON at all.
+
 client-go is `clientgo-bench` (../shared/bench/clientgo-bench.xz, unpacked into ~/.cache/kubeclient), left out
 with a note when absent, in two rows. `client-go` is client-go as it comes: v1.36's generated clients for built-in
 types prefer protobuf when the config names no content type (gentype.PrefersProtobuf; the requests say
 `Accept: application/vnd.kubernetes.protobuf,application/json`), so that row is protobuf. `client-go-json` is the
 same program through jsonproxy.py, which rewrites Accept to application/json: client-go on the wire format
-kubeclient speaks; the peers (lightkube) run in --peers-python when given, else in
-bench/.venv-peers when it exists.
+kubeclient speaks. The peers run in --peers-python when given, else in bench/.venv-peers when it exists.
 """
 
 from __future__ import annotations
@@ -45,7 +49,9 @@ CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kube
 OURS = ("kubeclient", "kubeclient-asyncio")
 PEERS = ("lightkube",)  # the json/orjson floors of streams.py read a token kubeconfig; the plane's uses certificates
 CLIENTGO = ("client-go", "client-go-json")  # its default (protobuf), and JSON through jsonproxy.py
+FLOOR = "json-floor"  # the WatchList read and never decoded (streams.py): how fast the server sends JSON
 LABELS = {
+    FLOOR: "floor: the JSON WatchList read, not decoded",
     "client-go": "client-go (protobuf: its default)",
     "client-go-json": "client-go (JSON)",
     "kubernetes": "kubernetes (official)",
@@ -192,7 +198,7 @@ def sync_round(
     process of its own (tracemalloc slows what it traces). client-go reports both in one run."""
     kwargs: dict[str, Any] = {"count": count, "clientgo": clientgo, "env": env, "resource": resource}
     result = run_case("sync", case, python, kubeconfig, namespace, **kwargs)
-    if with_memory and case not in CLIENTGO:
+    if with_memory and case not in (*CLIENTGO, FLOOR):  # client-go reports both in one run; the floor holds nothing
         result.update(run_case("sync", case, python, kubeconfig, namespace, held=True, **kwargs))
     return result
 
@@ -238,6 +244,7 @@ def main() -> None:
     results: dict[str, list[dict[str, Any]]] = {case: [] for case in cases}
     sync_peers = [case for case in SYNC_PEERS if peers and (not args.only or case in args.only)]
     sync_cases = [c for c in ("kubeclient", "kubeclient-asyncio", "kubeclient@baseline") if c in cases] + sync_peers
+    sync_cases += [FLOOR] if not args.only or FLOOR in args.only else []
     sync_cases += [case for case in CLIENTGO if case in cases]
     syncs: dict[str, list[dict[str, Any]]] = {case: [] for case in sync_cases}
     cm_syncs: dict[str, list[dict[str, Any]]] = {case: [] for case in sync_cases if "@" not in case}

@@ -346,7 +346,7 @@ def real_sections(
         pods = sizes["real_pods"] or (200 if quick else 5000)
         configmaps = 100 if quick else 20000
         argv = ["--pods", str(pods), "--configmaps", str(configmaps), "--rounds", "1" if quick else "2"]
-        only = ["kubeclient", "kubeclient-asyncio", "client-go", "client-go-json"]
+        only = ["kubeclient", "kubeclient-asyncio", "json-floor", "client-go", "client-go-json"]
         if "lightkube" in cases:
             try:
                 argv += ["--peers-python", interpreter("lightkube")]

@@ -338,11 +338,64 @@ def _list_kubernetes(kubeconfig: str, namespace: str, resource: str) -> ListOnce
     return list_once
 
 
+def _read_watch_list(kubeconfig: str, namespace: str, resource: str) -> ListOnce:
+    """The floor of a JSON sync: the same WatchList request written on a TLS socket and its answer read in 256 KiB
+    blocks, never parsed: only the chunked coding is undone, to count objects by their `"type":"ADDED"` (a chunk may
+    split one); the read ends at the initial-events-end bookmark. What the server takes to send it bounds every JSON
+    client's sync."""
+    import socket
+    from urllib.parse import urlencode, urlsplit
+
+    from kubeclient.config import load_config
+    from kubeclient.rest.chunked import ChunkedDecoder
+
+    cfg = load_config(kubeconfig)
+    if cfg.auth_kind != "client-certificate":
+        raise ValueError(f"the JSON floor authenticates with a client certificate; {kubeconfig} has {cfg.auth_kind}")
+    server = urlsplit(cfg.host)
+    host, port = server.hostname or "127.0.0.1", server.port or 443
+    tls = cfg.ssl_context()
+    marker, added = b"k8s.io/initial-events-end", b'"type":"ADDED"'
+
+    def request(query: dict[str, str]) -> bytes:
+        path = f"/api/v1/namespaces/{namespace}/{resource}?{urlencode(query)}"
+        return f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: application/json\r\n\r\n".encode()
+
+    def list_once(limit: int | None) -> list[tuple[str, Any]]:
+        with socket.create_connection((host, port)) as raw, tls.wrap_socket(raw, server_hostname=host) as conn:
+            if limit:  # the warm-up: the handshake's code paths
+                conn.sendall(request({"limit": str(limit)}))
+                conn.recv(1 << 16)
+                return [(str(i), None) for i in range(limit)]
+            query = {"watch": "1", "sendInitialEvents": "true", "resourceVersionMatch": "NotOlderThan"}
+            conn.sendall(request({**query, "allowWatchBookmarks": "true"}))
+            block = bytearray(1 << 18)
+            count, tail, body = 0, b"", ChunkedDecoder()
+            head: bytes | None = b""
+            while read := conn.recv_into(block):
+                data = bytes(block[:read])
+                if head is not None:  # the status line and headers come first
+                    head += data
+                    if b"\r\n\r\n" not in head:
+                        continue
+                    data = head.split(b"\r\n\r\n", 1)[1]
+                    head = None
+                joined = tail + body.feed(data)
+                count += joined.count(added) - tail.count(added)
+                if marker in joined:
+                    break
+                tail = joined[-64:]
+        return [(str(i), None) for i in range(count)]
+
+    return list_once
+
+
 # What a user of a client with no informer writes: one LIST into a dict keyed namespace/name, then a watch from the
 # list's resourceVersion. The cache is synced once the list is stored, so the watch is not part of the sync.
 LIST_LOOPS: dict[str, Callable[[str, str, str], ListOnce]] = {
     "lightkube": _list_lightkube,
     "kubernetes": _list_kubernetes,
+    "json-floor": _read_watch_list,
 }
 
 
