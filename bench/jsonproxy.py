@@ -26,10 +26,14 @@ import yaml
 READ = 1 << 18
 
 
-def _rewrite_accept(head: bytes) -> bytes:
+def rewrite_head(head: bytes, authorization: bytes | None = None) -> bytes:
+    """A request head (no final blank line) with Accept: application/json, and the proxy's own credentials when the
+    kubeconfig has a token (client-go sends none to the proxy)."""
     lines = head.split(b"\r\n")
-    kept = [line for line in lines[1:] if not line.lower().startswith(b"accept:")]
-    return b"\r\n".join([lines[0], b"Accept: application/json", *kept])
+    drop = (b"accept:", b"authorization:")
+    kept = [line for line in lines[1:] if not line.lower().startswith(drop)]
+    auth = [b"Authorization: " + authorization] if authorization else []
+    return b"\r\n".join([lines[0], b"Accept: application/json", *auth, *kept])
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -44,12 +48,14 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
             writer.close()
 
 
-async def _client_to_server(reader: asyncio.StreamReader, upstream: asyncio.StreamWriter) -> None:
+async def _client_to_server(
+    reader: asyncio.StreamReader, upstream: asyncio.StreamWriter, authorization: bytes | None
+) -> None:
     """Request heads are rewritten, bodies (client-go's informers and watches send none) relayed as they come."""
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
-            upstream.write(_rewrite_accept(head[:-4]) + b"\r\n\r\n")
+            upstream.write(rewrite_head(head[:-4], authorization) + b"\r\n\r\n")
             length = next(
                 (
                     int(line.split(b":", 1)[1])
@@ -70,21 +76,28 @@ async def _client_to_server(reader: asyncio.StreamReader, upstream: asyncio.Stre
 
 @contextlib.contextmanager
 def json_proxy(kubeconfig: str, out: Path) -> Iterator[Path]:
-    """A proxy to the server of `kubeconfig` (the control plane's: client certificate, CA), and a kubeconfig for it
+    """A proxy to the server of `kubeconfig` (its CA, and its client certificate or token), and a kubeconfig for it
     written to `out`; both live for the `with` block."""
-    config = yaml.safe_load(Path(kubeconfig).read_text())
     from kubeclient.config import load_config
 
-    tls: ssl.SSLContext = load_config(kubeconfig).ssl_context()
-    target = urlsplit(config["clusters"][0]["cluster"]["server"])
+    config = load_config(kubeconfig)
+    tls: ssl.SSLContext = config.ssl_context()
+    authorization = f"Bearer {config.token}".encode() if config.token else None
+    target = urlsplit(config.host)
     loop = asyncio.new_event_loop()
     ready: dict[str, Any] = {}
+    connections: set[asyncio.Future[Any]] = set()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         up_reader, up_writer = await asyncio.open_connection(
             target.hostname, target.port, ssl=tls, server_hostname=target.hostname, limit=READ
         )
-        await asyncio.gather(_client_to_server(reader, up_writer), _pipe(up_reader, writer))
+        relay = asyncio.gather(_client_to_server(reader, up_writer, authorization), _pipe(up_reader, writer))
+        connections.add(relay)
+        try:
+            await relay
+        finally:
+            connections.discard(relay)
 
     async def serve() -> None:
         server = await asyncio.start_server(handle, "127.0.0.1", 0, limit=READ)
@@ -93,9 +106,16 @@ def json_proxy(kubeconfig: str, out: Path) -> Iterator[Path]:
         started.set()
         async with server:
             await ready["stop"].wait()
+            for relay in list(connections):  # kept-alive connections end with the proxy
+                relay.cancel()
+            await asyncio.gather(*connections, return_exceptions=True)
+
+    def run() -> None:
+        loop.run_until_complete(serve())
+        loop.close()
 
     started = threading.Event()
-    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     if not started.wait(10):
         raise RuntimeError("the JSON proxy did not start")
