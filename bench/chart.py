@@ -18,8 +18,8 @@ import matplotlib.pyplot as plt
 OURS = "kubeclient"
 FLOORS = ("json.loads", "orjson", "dicts")
 # Ours first, then the floors, then the peers: results.json keeps its keys sorted.
-ORDER = [OURS, "kubeclient-asyncio", *FLOORS, "lightkube", "client-go", "kubernetes", "kubernetes_asyncio", "kr8s"]
-ORDER += ["cloudcoil"]
+ORDER = [OURS, "kubeclient-asyncio", *FLOORS, "json-floor", "lightkube", "client-go", "client-go-json", "kubernetes"]
+ORDER += ["kubernetes_asyncio", "kr8s", "cloudcoil"]
 ORDER += ["kubegen", "kubegen core", "datamodel-codegen"]
 
 

@@ -62,6 +62,7 @@ OURS = "kubeclient"
 OURS_NEWER = "kubeclient, unknown fields"  # the same list with fields our models do not know (cases.NEWER)
 PEERS = ["lightkube", "kubernetes", "kubernetes_asyncio", "kr8s", "cloudcoil"]
 FLOORS = ["json.loads", "orjson"]
+CLIENTGO = "client-go"  # its rows in the decode tables: clientgo-bench decode, JSON (realwatch.clientgo_binary)
 REAL_SECTIONS = ["real-watch", "churn", "many-watches"]
 SECTIONS = ["decode", "watch", "informer", "generation", *REAL_SECTIONS]
 README = ROOT / "README.md"
@@ -180,6 +181,7 @@ def decode_section(cases: list[str], pods: int, runs: int, workdir: Path) -> dic
             row.update(median_of(runs, "import", case, case=case, bytecode=bytecode))
 
     measure_each([*cases, OURS_NEWER], section, measure, "decode")
+    clientgo_decode(section, data_file, runs)
     # The same measures on a list made independently (otherlist.py: a cluster's mix of pods, managedFields a
     # fifth of the bytes), for ours, the floors and lightkube: no lead that only holds on one list's proportions.
     from otherlist import pod_list_bytes as other_list_bytes
@@ -194,6 +196,7 @@ def decode_section(cases: list[str], pods: int, runs: int, workdir: Path) -> dic
 
     others = [case for case in cases if case in (OURS, "lightkube", *FLOORS)]
     measure_each(others, section["other"], measure_other, "decode, second list")
+    clientgo_decode(section["other"], data_file, runs)
     try:
         # What a bare interpreter weighs, to read the import RSS column against.
         section["bare_rss_mb"] = median_of(runs, "import", "python", case=OURS, bytecode=bytecode)["import_rss_mb"]
@@ -201,6 +204,26 @@ def decode_section(cases: list[str], pods: int, runs: int, workdir: Path) -> dic
         pass
     data_file.unlink()
     return section
+
+
+def clientgo_decode(section: dict[str, Any], data_file: Path, runs: int) -> None:
+    """client-go's row: `clientgo-bench decode` of the same file (JSON into typed Go structs with client-go's scheme,
+    encoded back, the heap the list holds; and the same list decoded from protobuf, for the note under the table)."""
+    from realwatch import clientgo_binary
+
+    clientgo = clientgo_binary(None)
+    if clientgo is None:
+        section.setdefault("failures", {})[CLIENTGO] = "../shared/bench/clientgo-bench.xz is absent"
+        return
+    print("decode: client-go ...", flush=True)
+    command = [str(clientgo), "decode", str(data_file), str(runs)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    if done.returncode != 0:
+        section.setdefault("failures", {})[CLIENTGO] = (done.stderr.strip().splitlines() or ["failed"])[-1]
+        return
+    row = json.loads(done.stdout.strip().splitlines()[-1])
+    keep = ("decode_s", "encode_s", "held_mb", "protobuf_decode_s")
+    section.setdefault("results", {})[CLIENTGO] = {key: row[key] for key in keep if key in row}
 
 
 def server_sections(
@@ -459,7 +482,7 @@ def decode_markdown(section: dict[str, Any]) -> list[str]:
     rows = []
     for case, r in ordered(results):
         row = [
-            f"**{case}**" if case == OURS else case,
+            label(case),
             cell(r, "decode_s", "{:.3f} s"),
             cell(r, "encode_s", "{:.3f} s"),
             cell(r, "held_mb", "{:.0f} MB"),
@@ -506,7 +529,23 @@ def decode_markdown(section: dict[str, Any]) -> list[str]:
     ]
     if "bare_rss_mb" in section:
         lines.append(f"\nA bare interpreter's RSS is {section['bare_rss_mb']:.0f} MB.")
+    lines += clientgo_decode_note(results)
     return [*lines, *failures(section), *other_list_markdown(section.get("other"))]
+
+
+def label(case: str) -> str:
+    return f"**{case}**" if case == OURS else "client-go (JSON)" if case == CLIENTGO else case
+
+
+def clientgo_decode_note(results: Results) -> list[str]:
+    go = results.get(CLIENTGO, {})
+    if "protobuf_decode_s" not in go:
+        return []
+    return [
+        f"\nclient-go is `clientgo-bench decode` (v1.36.2): the JSON file into typed structs with client-go's "
+        f"scheme, the Go heap the list holds. The same list from protobuf, client-go's default for built-in "
+        f"types, decodes in {go['protobuf_decode_s']:.3f} s."
+    ]
 
 
 def other_list_markdown(section: dict[str, Any] | None) -> list[str]:
@@ -516,7 +555,7 @@ def other_list_markdown(section: dict[str, Any] | None) -> list[str]:
     ours = results.get(OURS)
     rows = [
         [
-            f"**{case}**" if case == OURS else case,
+            label(case),
             cell(r, "decode_s", "{:.3f} s"),
             cell(r, "encode_s", "{:.3f} s"),
             cell(r, "held_mb", "{:.0f} MB"),
@@ -532,6 +571,7 @@ def other_list_markdown(section: dict[str, Any] | None) -> list[str]:
         f"whole cluster's mix, {section['bytes'] / 1e6:.0f} MB, managedFields about a fifth of the bytes):",
         "",
         *table(["library", "decode", "encode", "memory held", "ours vs it: decode", "encode", "memory"], rows),
+        *clientgo_decode_note(results),
         *failures(section),
     ]
 
