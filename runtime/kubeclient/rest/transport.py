@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from kubeclient._version import __version__
-from kubeclient.rest import aiostream
+from kubeclient.rest import aiostream, pool
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -101,11 +101,14 @@ def _config_transport(cfg: Any, kwargs: dict[str, Any], asynchronous: bool) -> A
     that asyncio connections are made on asyncio's own streams (aiostream.py)."""
     proxy = kwargs["proxy"] if kwargs["proxy"] is not None else _environment_proxy(cfg.host)
     common = {"verify": kwargs["verify"], "http2": kwargs["http2"], "limits": kwargs["limits"], "proxy": proxy}
+    transport: httpx.AsyncHTTPTransport | httpx.HTTPTransport
     if asynchronous:
-        async_transport = httpx.AsyncHTTPTransport(**common)
-        aiostream.install(async_transport)
-        return async_transport
-    return httpx.HTTPTransport(**common)
+        transport = httpx.AsyncHTTPTransport(**common)
+        aiostream.install(transport)
+    else:
+        transport = httpx.HTTPTransport(**common)
+    pool.install(getattr(transport, "_pool", None))  # connection assignment safe under many threads (pool.py)
+    return transport
 
 
 def _environment_proxy(host: str) -> str | None:
