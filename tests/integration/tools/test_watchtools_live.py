@@ -124,9 +124,11 @@ def test_until_with_sync_sees_existing_objects_and_preconditions(backend: Backen
             cms, lambda e: e.object["data"]["ready"] == "yes", label_selector=f"sync={name}", timeout=20
         )
         assert event is not None and named(event) == ("MODIFIED", name)
-        later(0.5, lambda: cms.delete(name))
+        deleting = later(0.5, lambda: cms.delete(name))
         event = watchtools.until_with_sync(cms, lambda e: e.type == "DELETED", field_selector=f"metadata.name={name}")
         assert event is not None and named(event) == ("DELETED", name)
+        # The DELETED event can arrive before the DELETE's own answer: the client must stay open until it has.
+        deleting.join()
 
 
 def test_async_watch_tools(backend: Backend) -> None:
