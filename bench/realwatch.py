@@ -263,22 +263,16 @@ def main() -> None:
         fill(plane.config(), namespace, args.pods)
         if args.configmaps:
             fill_configmaps(plane.config(), cm_namespace, args.configmaps)
+
+        def sync(case: str, namespace: str, count: int, resource: str, first: bool) -> dict[str, Any]:
+            python, name, env = interpreter(case, peers, args.baseline_python)
+            kwargs = {"count": count, "clientgo": clientgo, "env": env, "resource": resource, "with_memory": first}
+            return sync_round(name, python, kubeconfigs.get(case, kubeconfig), namespace, **kwargs)
+
         for round_ in range(args.rounds):
             if args.configmaps:
                 for case, runs in cm_syncs.items():
-                    python, _, _ = interpreter(case, peers, args.baseline_python)
-                    runs.append(
-                        sync_round(
-                            case,
-                            python,
-                            kubeconfigs.get(case, kubeconfig),
-                            cm_namespace,
-                            count=args.configmaps,
-                            clientgo=clientgo,
-                            resource="configmaps",
-                            with_memory=round_ == 0,
-                        )
-                    )
+                    runs.append(sync(case, cm_namespace, args.configmaps, "configmaps", round_ == 0))
             for case in cases:
                 python, name, env = interpreter(case, peers, args.baseline_python)
                 results[case].append(
@@ -294,19 +288,7 @@ def main() -> None:
                     )
                 )
             for case, runs in syncs.items():
-                python, name, env = interpreter(case, peers, args.baseline_python)
-                runs.append(
-                    sync_round(
-                        name,
-                        python,
-                        kubeconfigs.get(case, kubeconfig),
-                        namespace,
-                        count=args.pods,
-                        clientgo=clientgo,
-                        env=env,
-                        with_memory=round_ == 0,
-                    )
-                )
+                runs.append(sync(case, namespace, args.pods, "pods", round_ == 0))
     print(render(results, args.pods, notes))
     print(render_sync(syncs, args.pods))
     if args.configmaps:
